@@ -1,0 +1,187 @@
+"""Delivery notes, their lines, shipments (partial shipments are first-class) and activity."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from brands.scoping import BrandOwned
+
+
+class ShippingStatus(models.TextChoices):
+    UNSHIPPED = "unshipped", _("Unshipped")
+    SHIPPING_REQUESTED = "shipping_requested", _("Shipping requested")
+    PARTIALLY_SHIPPED = "partially_shipped", _("Partially shipped")
+    SHIPPED = "shipped", _("Shipped")
+    DELIVERED = "delivered", _("Delivered")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Platform(models.TextChoices):
+    """Who did something: a person in Hakobu, or one of the shipping platforms."""
+
+    HAKOBU = "hakobu", _("Hakobu")
+    SHIPANDCO = "shipandco", _("Ship&co")
+    SHIPSTATION = "shipstation", _("ShipStation")
+    WEBSHIPPER = "webshipper", _("Webshipper")
+
+
+class DeliveryNote(BrandOwned):
+    number = models.CharField(_("number"), max_length=50)
+    issue_date = models.DateField(_("issue date"), default=timezone.localdate)
+    order_reference = models.CharField(_("order reference"), max_length=100, blank=True)
+
+    recipient_company = models.CharField(_("company"), max_length=200, blank=True)
+    recipient_name = models.CharField(_("contact name"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    prefecture = models.CharField(_("prefecture / state"), max_length=100, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    address_line1 = models.CharField(_("address line 1"), max_length=200, blank=True)
+    address_line2 = models.CharField(_("address line 2"), max_length=200, blank=True)
+    country_code = models.CharField(_("country code"), max_length=2, default="JP")
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+
+    requested_carrier = models.CharField(_("requested carrier"), max_length=50, blank=True)
+    requested_service = models.CharField(_("requested service"), max_length=100, blank=True)
+    delivery_terms = models.CharField(_("delivery terms"), max_length=100, blank=True)
+    customer_notes = models.TextField(_("customer notes"), blank=True)
+    internal_notes = models.TextField(_("internal notes"), blank=True)
+    is_gift = models.BooleanField(_("gift"), default=False)
+    gift_message = models.TextField(_("gift message"), blank=True)
+    payment_method = models.CharField(_("payment method"), max_length=100, blank=True)
+    discount_code = models.CharField(_("discount / coupon"), max_length=100, blank=True)
+
+    total_amount = models.DecimalField(
+        _("total amount"), max_digits=14, decimal_places=2, default=Decimal("0")
+    )
+    currency = models.CharField(_("currency"), max_length=3, default="JPY")
+    total_weight_grams = models.PositiveIntegerField(_("total weight (g)"), default=0)
+
+    status = models.CharField(
+        _("shipping status"),
+        max_length=20,
+        choices=ShippingStatus.choices,
+        default=ShippingStatus.UNSHIPPED,
+    )
+    status_changed_at = models.DateTimeField(_("status changed"), default=timezone.now)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("delivery note")
+        verbose_name_plural = _("delivery notes")
+        ordering = ["-issue_date", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["brand", "number"], name="unique_note_number_per_brand")
+        ]
+        indexes = [
+            models.Index(fields=["brand", "status", "-issue_date"], name="note_brand_status_idx"),
+            models.Index(fields=["brand", "-issue_date", "-id"], name="note_brand_issued_idx"),
+            models.Index(fields=["brand", "order_reference"], name="note_brand_orderref_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def has_address(self) -> bool:
+        return bool(self.address_line1 and self.postal_code and self.country_code)
+
+
+class DeliveryNoteLine(BrandOwned):
+    note = models.ForeignKey(DeliveryNote, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveIntegerField(default=0)
+    sku = models.CharField(_("SKU"), max_length=100, blank=True)
+    name = models.CharField(_("name"), max_length=300)
+    options = models.JSONField(_("options"), default=dict, blank=True)
+    quantity = models.PositiveIntegerField(_("quantity"), default=1)
+    unit_price = models.DecimalField(
+        _("unit price"), max_digits=12, decimal_places=2, default=Decimal("0")
+    )
+    weight_grams = models.PositiveIntegerField(_("weight (g)"), default=0)
+    warehouse_location = models.CharField(_("warehouse location"), max_length=100, blank=True)
+    image_url = models.URLField(_("image URL"), blank=True)
+
+    class Meta:
+        verbose_name = _("line")
+        verbose_name_plural = _("lines")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.sku} {self.name}".strip()
+
+    @property
+    def options_display(self) -> str:
+        return ", ".join(f"{k}: {v}" for k, v in (self.options or {}).items())
+
+
+class Shipment(BrandOwned):
+    """One parcel (or group of parcels) that left the warehouse for a note.
+
+    `external_id` is the platform's id: unique per brand and platform, it makes syncs idempotent.
+    """
+
+    note = models.ForeignKey(DeliveryNote, on_delete=models.CASCADE, related_name="shipments")
+    platform = models.CharField(
+        _("platform"), max_length=20, choices=Platform.choices, default=Platform.HAKOBU
+    )
+    external_id = models.CharField(_("platform id"), max_length=100, blank=True)
+    carrier = models.CharField(_("carrier"), max_length=50, blank=True)
+    service = models.CharField(_("service"), max_length=100, blank=True)
+    tracking_numbers = models.JSONField(_("tracking numbers"), default=list, blank=True)
+    shipped_on = models.DateField(_("shipped date"), null=True, blank=True)
+    cost = models.DecimalField(_("cost"), max_digits=12, decimal_places=2, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("shipment")
+        verbose_name_plural = _("shipments")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["brand", "platform", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="unique_shipment_per_platform",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return ", ".join(self.tracking_numbers) or str(self.pk)
+
+
+class ShipmentLine(BrandOwned):
+    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="lines")
+    line = models.ForeignKey(DeliveryNoteLine, on_delete=models.CASCADE, related_name="+")
+    quantity = models.PositiveIntegerField(_("quantity"))
+
+    class Meta:
+        verbose_name = _("shipped line")
+        verbose_name_plural = _("shipped lines")
+
+
+class Activity(BrandOwned):
+    """What happened to a note: when, who (a user or a platform), what."""
+
+    note = models.ForeignKey(DeliveryNote, on_delete=models.CASCADE, related_name="activities")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    platform = models.CharField(max_length=20, choices=Platform.choices, default=Platform.HAKOBU)
+    verb = models.CharField(max_length=40)
+    message = models.TextField()
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["brand", "-created_at"], name="activity_brand_recent_idx")]
+
+    def __str__(self) -> str:
+        return self.message

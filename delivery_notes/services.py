@@ -1,0 +1,158 @@
+"""Changes to delivery notes; every one is written to the note's activity log.
+
+Call these inside the brand's scope (a request, or `brand_scope()` in tasks).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from delivery_notes.models import (
+    Activity,
+    DeliveryNote,
+    DeliveryNoteLine,
+    Platform,
+    Shipment,
+    ShipmentLine,
+    ShippingStatus,
+)
+
+
+def log_activity(
+    note: DeliveryNote,
+    verb: str,
+    message: str,
+    *,
+    actor=None,
+    platform: str = Platform.HAKOBU,
+    data: Mapping | None = None,
+) -> Activity:
+    return Activity.objects.create(
+        brand_id=note.brand_id,
+        note=note,
+        actor=actor,
+        platform=platform,
+        verb=verb,
+        message=message,
+        data=dict(data or {}),
+    )
+
+
+def change_status(
+    note: DeliveryNote, status: str, *, actor=None, platform: str = Platform.HAKOBU
+) -> bool:
+    """Move a note to `status`; returns False (and logs nothing) when it already is there."""
+    if note.status == status:
+        return False
+    previous = note.status
+    note.status = status
+    note.status_changed_at = timezone.now()
+    note.save(update_fields=["status", "status_changed_at", "updated_at"])
+    log_activity(
+        note,
+        "status",
+        _("Status changed from %(old)s to %(new)s")
+        % {
+            "old": ShippingStatus(previous).label,
+            "new": ShippingStatus(status).label,
+        },
+        actor=actor,
+        platform=platform,
+        data={"from": previous, "to": status},
+    )
+    return True
+
+
+def shipped_status(note: DeliveryNote) -> str:
+    """Shipped when every line's quantity has left in some shipment, else Partially shipped."""
+    ordered = dict(note.lines.values_list("id", "quantity"))
+    shipped = dict(
+        ShipmentLine.objects.filter(shipment__note=note)
+        .values("line_id")
+        .annotate(total=Sum("quantity"))
+        .values_list("line_id", "total")
+    )
+    if all(shipped.get(line_id, 0) >= qty for line_id, qty in ordered.items()):
+        return ShippingStatus.SHIPPED
+    return ShippingStatus.PARTIALLY_SHIPPED
+
+
+def remaining_quantities(note: DeliveryNote) -> dict[int, int]:
+    """Quantity of each line not yet in any shipment."""
+    shipped = dict(
+        ShipmentLine.objects.filter(shipment__note=note)
+        .values("line_id")
+        .annotate(total=Sum("quantity"))
+        .values_list("line_id", "total")
+    )
+    return {
+        line.id: line.quantity - shipped.get(line.id, 0)
+        for line in note.lines.all()
+        if line.quantity > shipped.get(line.id, 0)
+    }
+
+
+@transaction.atomic
+def record_shipment(
+    note: DeliveryNote,
+    *,
+    platform: str = Platform.HAKOBU,
+    external_id: str = "",
+    carrier: str = "",
+    service: str = "",
+    tracking_numbers: Sequence[str] = (),
+    shipped_on: date | None = None,
+    cost=None,
+    lines: Mapping[int, int] | None = None,
+    actor=None,
+) -> Shipment | None:
+    """Record a shipment and move the note to Shipped / Partially shipped.
+
+    `lines` maps line ids to quantities; None means "everything not shipped yet". Idempotent
+    for platform shipments: a second call with the same `external_id` returns None.
+    """
+    if external_id and Shipment.objects.filter(platform=platform, external_id=external_id).exists():
+        return None
+    try:
+        with transaction.atomic():
+            shipment = Shipment.objects.create(
+                brand_id=note.brand_id,
+                note=note,
+                platform=platform,
+                external_id=external_id,
+                carrier=carrier,
+                service=service,
+                tracking_numbers=list(tracking_numbers),
+                shipped_on=shipped_on or timezone.localdate(),
+                cost=cost,
+            )
+    except IntegrityError:
+        # A concurrent worker recorded the same platform shipment first.
+        return None
+    quantities = remaining_quantities(note) if lines is None else dict(lines)
+    valid_ids = set(
+        DeliveryNoteLine.objects.filter(note=note, id__in=quantities).values_list("id", flat=True)
+    )
+    ShipmentLine.objects.bulk_create(
+        ShipmentLine(brand_id=note.brand_id, shipment=shipment, line_id=line_id, quantity=qty)
+        for line_id, qty in quantities.items()
+        if line_id in valid_ids and qty > 0
+    )
+    log_activity(
+        note,
+        "shipment",
+        _("Shipment recorded: %(carrier)s %(tracking)s")
+        % {"carrier": carrier or "-", "tracking": ", ".join(tracking_numbers) or "-"},
+        actor=actor,
+        platform=platform,
+        data={"shipment_id": shipment.pk, "external_id": external_id},
+    )
+    if note.status not in (ShippingStatus.DELIVERED, ShippingStatus.CANCELLED):
+        change_status(note, shipped_status(note), actor=actor, platform=platform)
+    return shipment

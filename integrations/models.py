@@ -1,0 +1,105 @@
+"""What every platform integration shares: one row per brand and platform.
+
+A platform sub-package (shipandco, and later shipstation, webshipper) keeps its own extra models
+and settings in `config`, but connection state, the encrypted credential, the members to notify,
+the sync cursor, failure counting and the run log live here, so each platform reuses them.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from brands.scoping import BrandOwned
+from delivery_notes.models import Platform
+from integrations.secrets import EncryptedTextField
+
+
+class ConnectionStatus(models.TextChoices):
+    NOT_INTEGRATED = "not_integrated", _("Not Integrated")
+    INTEGRATED = "integrated", _("Integrated")
+    ERROR = "error", _("Error")
+
+
+class Integration(BrandOwned):
+    platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
+    is_active = models.BooleanField(_("active"), default=True)
+    status = models.CharField(
+        _("connection status"),
+        max_length=20,
+        choices=ConnectionStatus.choices,
+        default=ConnectionStatus.NOT_INTEGRATED,
+    )
+    status_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    credential = EncryptedTextField(_("access token"), blank=True)
+    config = models.JSONField(default=dict, blank=True)
+    notification_members = models.ManyToManyField(
+        "brands.Membership", blank=True, related_name="+", verbose_name=_("notification members")
+    )
+    connected_at = models.DateTimeField(null=True, blank=True)
+    sync_cursor = models.CharField(max_length=100, blank=True)
+    last_synced_at = models.DateTimeField(_("last successful sync"), null=True, blank=True)
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    failing_notified = models.BooleanField(default=False)
+    # A lease rather than a DB lock: it works on SQLite and PostgreSQL and expires if a worker dies.
+    sync_locked_until = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("integration")
+        verbose_name_plural = _("integrations")
+        constraints = [
+            models.UniqueConstraint(fields=["brand", "platform"], name="unique_integration")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_platform_display()} ({self.get_status_display()})"
+
+    @property
+    def is_integrated(self) -> bool:
+        return self.status == ConnectionStatus.INTEGRATED
+
+
+class SyncRun(BrandOwned):
+    """One attempt to pull shipments from a platform: the run log on the settings page."""
+
+    class Outcome(models.TextChoices):
+        RUNNING = "running", _("Running")
+        SUCCESS = "success", _("Success")
+        FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("Skipped")
+
+    integration = models.ForeignKey(Integration, on_delete=models.CASCADE, related_name="runs")
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.RUNNING)
+    fetched = models.PositiveIntegerField(default=0)
+    applied = models.PositiveIntegerField(default=0)
+    unmatched = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+
+class UnmatchedShipment(BrandOwned):
+    """A platform shipment whose reference matches no delivery note of this brand."""
+
+    integration = models.ForeignKey(
+        Integration, on_delete=models.CASCADE, related_name="unmatched_shipments"
+    )
+    external_id = models.CharField(max_length=100)
+    reference = models.CharField(max_length=100, blank=True)
+    tracking_numbers = models.JSONField(default=list, blank=True)
+    payload = models.JSONField(default=dict, blank=True)
+    seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-seen_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["integration", "external_id"], name="unique_unmatched_shipment"
+            )
+        ]

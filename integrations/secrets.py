@@ -1,0 +1,69 @@
+"""Secrets at rest: Fernet (AES-128-CBC + HMAC) with key rotation through MultiFernet.
+
+HAKOBU_SECRET_KEYS lists Fernet keys, newest first: the first encrypts, every one decrypts. To
+rotate, prepend a new key, deploy, run `manage.py rotate_secrets`, then drop the old key.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+from django.db import models
+
+
+@cache
+def _fernet(keys: tuple[str, ...]) -> MultiFernet:
+    return MultiFernet([Fernet(key) for key in keys])
+
+
+def fernet() -> MultiFernet:
+    return _fernet(tuple(settings.HAKOBU_SECRET_KEYS))
+
+
+def encrypt(value: str) -> str:
+    return fernet().encrypt(value.encode()).decode()
+
+
+def decrypt(token: str) -> str:
+    return fernet().decrypt(token.encode()).decode()
+
+
+def rotate(token: str) -> str:
+    return fernet().rotate(token.encode()).decode()
+
+
+def mask(value: str) -> str:
+    """What the UI shows of a saved secret: enough to recognise it, not to use it."""
+    if not value:
+        return ""
+    return "•" * 8 + value[-4:] if len(value) > 8 else "•" * 8
+
+
+class Secret(str):
+    """A decrypted secret whose repr never shows the value (tracebacks, debug pages, logs)."""
+
+    def __repr__(self) -> str:
+        return "Secret('********')"
+
+
+class EncryptedTextField(models.TextField):
+    """Stores the Fernet token; Python code sees the plain value as a `Secret`."""
+
+    def from_db_value(self, value, expression, connection):
+        if not value:
+            return Secret("")
+        try:
+            return Secret(decrypt(value))
+        except InvalidToken as exc:
+            raise ValueError(
+                "A stored secret cannot be decrypted: is its key still in HAKOBU_SECRET_KEYS?"
+            ) from exc
+
+    def to_python(self, value):
+        return value if value is None or isinstance(value, Secret) else Secret(value)
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
+        return encrypt(value) if value else ""

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ShipandcoConfig(AppConfig):
+    name = "integrations.shipandco"
+    label = "shipandco"
+    verbose_name = _("Ship&co")

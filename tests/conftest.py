@@ -1,0 +1,52 @@
+"""Shared fixtures. Brand-owned models are scoped (django-scopes): test code that queries them
+directly wraps the query in `scopes_disabled()` or `brand_scope(brand)`, as production code must."""
+
+from __future__ import annotations
+
+import pytest
+
+from brands.models import Role
+from tests.factories import BrandFactory, MembershipFactory, UserFactory
+
+
+@pytest.fixture
+def brand(db):
+    return BrandFactory(name="Brand A", slug="brand-a")
+
+
+@pytest.fixture
+def other_brand(db):
+    return BrandFactory(name="Brand B", slug="brand-b")
+
+
+@pytest.fixture
+def admin_member(brand):
+    return MembershipFactory(
+        brand=brand, user=UserFactory(email="admin@a.example"), role=Role.ADMIN
+    )
+
+
+@pytest.fixture
+def staff_member(brand):
+    return MembershipFactory(
+        brand=brand, user=UserFactory(email="staff@a.example"), role=Role.STAFF
+    )
+
+
+@pytest.fixture
+def viewer_member(brand):
+    return MembershipFactory(
+        brand=brand, user=UserFactory(email="viewer@a.example"), role=Role.VIEWER
+    )
+
+
+@pytest.fixture
+def admin_client(client, admin_member):
+    client.force_login(admin_member.user)
+    return client
+
+
+@pytest.fixture
+def staff_client(client, staff_member):
+    client.force_login(staff_member.user)
+    return client
