@@ -1,0 +1,50 @@
+"""CLI: ``python -m sandbox --host 127.0.0.1 --port 8001 --data-dir var/sandbox``.
+
+Runs the offline platform emulators in the foreground so Hakobu can be demonstrated without the
+internet. Without ``--data-dir`` (or ``SANDBOX_DATA_DIR``) state lives in memory only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from sandbox import shipandco
+from sandbox.server import build_server
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m sandbox", description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default=os.environ.get("SANDBOX_HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("SANDBOX_PORT", "8001")))
+    parser.add_argument(
+        "--data-dir",
+        default=os.environ.get("SANDBOX_DATA_DIR") or None,
+        help="directory for <platform>.json state files (default: in memory)",
+    )
+    parser.add_argument("--quiet", action="store_true", help="do not log requests")
+    args = parser.parse_args(argv)
+
+    server = build_server(args.host, args.port, args.data_dir, quiet=args.quiet)
+    base = f"http://{args.host}:{server.server_port}"
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print("sandbox: WARNING: listening beyond loopback; it has no real security.", flush=True)
+    print(
+        f"Hakobu sandbox on {base}/  (state: {args.data_dir or 'in memory'})\n"
+        f"  Ship&co UI:  {base}{shipandco.PREFIX}/\n"
+        f"  Ship&co API: SHIPANDCO_API_URL={base}{shipandco.PREFIX}/api/v1/\n"
+        f"  tokens:      {shipandco.DEFAULT_TOKEN}  |  {shipandco.SECOND_TOKEN}",
+        flush=True,
+    )
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        print("sandbox: stopping", file=sys.stderr)
+    finally:
+        server.server_close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
