@@ -20,11 +20,9 @@ $(STAMP): $(BIN)/python pyproject.toml
 
 install: $(STAMP)
 
+# config.devrun migrates, seeds the demo data, then runs web, worker, beat and the sandbox.
 run: install
-	@mkdir -p var
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed_demo
-	$(BIN)/python -m hakobu_run --web-port $(WEB_PORT) --sandbox-port $(SANDBOX_PORT)
+	$(BIN)/python -m config.devrun --web-port $(WEB_PORT) --sandbox-port $(SANDBOX_PORT)
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

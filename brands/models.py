@@ -137,6 +137,8 @@ class Invitation(BrandOwned):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
+    # None while an email is due: the sending task claims it, so a retried task never sends twice.
+    emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("invitation")

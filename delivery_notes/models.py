@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from brands.scoping import BrandOwned
+from delivery_notes.tracking import carrier_label, tracking_url
 
 
 class ShippingStatus(models.TextChoices):
@@ -19,6 +20,10 @@ class ShippingStatus(models.TextChoices):
     SHIPPED = "shipped", _("Shipped")
     DELIVERED = "delivered", _("Delivered")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+# Statuses in which nothing has shipped: the note waits in the warehouse.
+OPEN_STATUSES = (ShippingStatus.UNSHIPPED, ShippingStatus.SHIPPING_REQUESTED)
 
 
 class Platform(models.TextChoices):
@@ -92,6 +97,16 @@ class DeliveryNote(BrandOwned):
     def has_address(self) -> bool:
         return bool(self.address_line1 and self.postal_code and self.country_code)
 
+    @property
+    def is_open(self) -> bool:
+        """Nothing has left the warehouse yet: the note may still be edited or cancelled."""
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_shippable(self) -> bool:
+        """A manual shipment may still be recorded (goods remain to be sent)."""
+        return self.status in (*OPEN_STATUSES, ShippingStatus.PARTIALLY_SHIPPED)
+
 
 class DeliveryNoteLine(BrandOwned):
     note = models.ForeignKey(DeliveryNote, on_delete=models.CASCADE, related_name="lines")
@@ -149,9 +164,22 @@ class Shipment(BrandOwned):
                 name="unique_shipment_per_platform",
             )
         ]
+        indexes = [
+            # The list's platform filter: EXISTS (shipment of this note from platform X).
+            models.Index(fields=["brand", "platform", "note"], name="shipment_brand_platform_idx")
+        ]
 
     def __str__(self) -> str:
         return ", ".join(self.tracking_numbers) or str(self.pk)
+
+    @property
+    def carrier_label(self) -> str:
+        return carrier_label(self.carrier)
+
+    @property
+    def tracking_links(self) -> list[tuple[str, str | None]]:
+        """Each tracking number with the carrier's public tracking page (None when unknown)."""
+        return [(number, tracking_url(self.carrier, number)) for number in self.tracking_numbers]
 
 
 class ShipmentLine(BrandOwned):
@@ -185,3 +213,52 @@ class Activity(BrandOwned):
 
     def __str__(self) -> str:
         return self.message
+
+
+class ImportJob(BrandOwned):
+    """A CSV import too large for one request, run by a Celery task.
+
+    The decoded file is kept on the row (not on a worker's disk) so any worker can run it, and
+    `locked_until` is a lease: the task claims the job by a conditional UPDATE, so two workers never
+    import the same file twice, and a crashed worker's job becomes claimable again.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    filename = models.CharField(_("file name"), max_length=255, blank=True)
+    content = models.TextField(blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    created_notes = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return int(100 * self.processed_rows / self.total_rows) if self.total_rows else 0

@@ -5,7 +5,7 @@ Call these inside the brand's scope (a request, or `brand_scope()` in tasks).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
 from django.db import IntegrityError, transaction
@@ -13,6 +13,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from brands.models import Brand
 from delivery_notes.models import (
     Activity,
     DeliveryNote,
@@ -22,6 +23,8 @@ from delivery_notes.models import (
     ShipmentLine,
     ShippingStatus,
 )
+
+BATCH_SIZE = 500
 
 
 def log_activity(
@@ -156,3 +159,77 @@ def record_shipment(
     if note.status not in (ShippingStatus.DELIVERED, ShippingStatus.CANCELLED):
         change_status(note, shipped_status(note), actor=actor, platform=platform)
     return shipment
+
+
+class NoteNotCancellable(Exception):
+    """Goods have left (or the note is already closed): cancelling would contradict a shipment."""
+
+
+def cancel_note(note: DeliveryNote, *, actor=None) -> None:
+    """Cancel a note nothing has shipped from yet; raises NoteNotCancellable otherwise."""
+    if not note.is_open:
+        raise NoteNotCancellable(note.number)
+    change_status(note, ShippingStatus.CANCELLED, actor=actor)
+
+
+def cancel_notes(notes: Iterable[DeliveryNote], *, actor=None) -> tuple[int, int]:
+    """Cancel every open note among `notes`; returns (cancelled, skipped)."""
+    cancelled = skipped = 0
+    with transaction.atomic():
+        for note in notes:
+            try:
+                cancel_note(note, actor=actor)
+            except NoteNotCancellable:
+                skipped += 1
+            else:
+                cancelled += 1
+    return cancelled, skipped
+
+
+def log_note_saved(
+    note: DeliveryNote, *, created: bool, changed: Sequence[str], actor=None
+) -> None:
+    """Record a create/edit made in Hakobu (field names, not values: notes may hold addresses)."""
+    if created:
+        log_activity(note, "created", _("Delivery note created"), actor=actor)
+    elif changed:
+        log_activity(
+            note,
+            "edited",
+            _("Delivery note edited: %(fields)s") % {"fields": ", ".join(changed)},
+            actor=actor,
+            data={"fields": list(changed)},
+        )
+
+
+def create_notes(
+    brand: Brand,
+    notes: Sequence[tuple[Mapping, Sequence[Mapping]]],
+    *,
+    actor=None,
+    message: str,
+) -> list[DeliveryNote]:
+    """Create many notes with their lines and a "created" activity each, in few queries.
+
+    `notes` holds (note field values, [line field values]). Callers wrap this in their
+    transaction: an import is all-or-nothing.
+    """
+    created = DeliveryNote.objects.bulk_create(
+        [DeliveryNote(brand=brand, **values) for values, _lines in notes], batch_size=BATCH_SIZE
+    )
+    DeliveryNoteLine.objects.bulk_create(
+        [
+            DeliveryNoteLine(brand=brand, note=note, position=position, **line)
+            for note, (_values, lines) in zip(created, notes, strict=True)
+            for position, line in enumerate(lines)
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    Activity.objects.bulk_create(
+        [
+            Activity(brand=brand, note=note, actor=actor, verb="created", message=message)
+            for note in created
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    return created

@@ -22,6 +22,19 @@ class ConnectionStatus(models.TextChoices):
     ERROR = "error", _("Error")
 
 
+class StatusReason(models.TextChoices):
+    """Why a connection is in Error; stored as a code so the page shows it in the reader's language."""
+
+    TOKEN_REJECTED = "token_rejected", _("token rejected")
+
+
+class NotifyMode(models.TextChoices):
+    """When notification members hear about synced shipments (kept in Integration.config)."""
+
+    PER_SYNC = "per_sync", _("After each sync")
+    DAILY = "daily", _("Once a day (digest)")
+
+
 class Integration(BrandOwned):
     platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
     is_active = models.BooleanField(_("active"), default=True)
@@ -60,6 +73,22 @@ class Integration(BrandOwned):
     def is_integrated(self) -> bool:
         return self.status == ConnectionStatus.INTEGRATED
 
+    @property
+    def is_syncable(self) -> bool:
+        """Polling runs only for an active, integrated connection (Error pauses it)."""
+        return self.is_active and self.is_integrated
+
+    @property
+    def status_reason_display(self) -> str:
+        if self.status_reason in StatusReason.values:
+            return str(StatusReason(self.status_reason).label)
+        return self.status_reason
+
+    @property
+    def notify_mode(self) -> str:
+        mode = (self.config or {}).get("notify_mode")
+        return mode if mode in NotifyMode.values else NotifyMode.PER_SYNC
+
 
 class SyncRun(BrandOwned):
     """One attempt to pull shipments from a platform: the run log on the settings page."""
@@ -67,6 +96,7 @@ class SyncRun(BrandOwned):
     class Outcome(models.TextChoices):
         RUNNING = "running", _("Running")
         SUCCESS = "success", _("Success")
+        RETRYING = "retrying", _("Will retry")
         FAILED = "failed", _("Failed")
         SKIPPED = "skipped", _("Skipped")
 

@@ -1,7 +1,8 @@
 from django.urls import include, path
-from django.views.generic import TemplateView
+
+from integrations import views
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="placeholder.html"), name="integration_list"),
+    path("", views.integration_list, name="integration_list"),
     path("shipandco/", include("integrations.shipandco.urls")),
 ]

@@ -2,7 +2,8 @@
 
 Each event has templates under `templates/notifications/<event>/`: `subject.txt`, `body.txt` and
 `body.html` (the HTML one extends `notifications/email/base.html`). Context gets `brand`,
-`recipient`, `url` (absolute) plus whatever the caller passes.
+`recipient`, `url` (absolute) plus whatever the caller passes. Dates render in the brand's time
+zone, words in the recipient's language.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 
 from brands.models import Brand, Membership
 from notifications.models import Notification
@@ -22,12 +23,15 @@ def absolute_url(path: str) -> str:
     return path if path.startswith("http") else f"{settings.SITE_URL}{path}"
 
 
-def render_event(event: str, context: Mapping, language: str) -> tuple[str, str, str]:
-    """Subject, plain-text and HTML body of an event, in `language`."""
-    with translation.override(language):
-        subject = render_to_string(f"notifications/{event}/subject.txt", context)
-        text = render_to_string(f"notifications/{event}/body.txt", context)
-        html = render_to_string(f"notifications/{event}/body.html", context)
+def render_event(
+    event: str, context: Mapping, language: str, time_zone: str | None = None
+) -> tuple[str, str, str]:
+    """Subject, plain-text and HTML body of an event, in `language` (and `time_zone`)."""
+    ctx = {**context, "LANGUAGE_CODE": language}
+    with translation.override(language), timezone.override(time_zone or settings.TIME_ZONE):
+        subject = render_to_string(f"notifications/{event}/subject.txt", ctx)
+        text = render_to_string(f"notifications/{event}/body.txt", ctx)
+        html = render_to_string(f"notifications/{event}/body.html", ctx)
     return " ".join(subject.split()), text.strip(), html
 
 
@@ -39,17 +43,22 @@ def notify(
     url: str = "",
     context: Mapping | None = None,
 ) -> list[Notification]:
-    """Create one notification per member (of this brand only) and email it after commit."""
+    """Create one notification per member (of this brand only) and email it after commit.
+
+    Members of another brand and deactivated users are skipped; a member listed twice is told once.
+    """
     from notifications.tasks import send_notification_email
 
     link = absolute_url(url) if url else settings.SITE_URL
     created = []
+    seen: set[int] = set()
     for membership in members:
-        if membership.brand_id != brand.pk:
-            continue  # never tell a member of another brand
         user = membership.user
+        if membership.brand_id != brand.pk or not user.is_active or user.pk in seen:
+            continue  # never tell a member of another brand
+        seen.add(user.pk)
         ctx = {**(context or {}), "brand": brand, "recipient": user, "url": link}
-        subject, text, html = render_event(event, ctx, user.language)
+        subject, text, html = render_event(event, ctx, user.language, brand.time_zone)
         created.append(
             Notification.objects.create(
                 brand=brand,
@@ -66,3 +75,17 @@ def notify(
             lambda pk=notification.pk: send_notification_email.delay(brand.pk, pk)
         )
     return created
+
+
+def mark_read(notification: Notification) -> None:
+    """Mark one notification read (keeps the first read time)."""
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        Notification.objects.filter(pk=notification.pk, read_at=None).update(
+            read_at=notification.read_at
+        )
+
+
+def mark_all_read(user) -> int:
+    """Mark every unread notification of `user` in the active brand scope read; returns how many."""
+    return Notification.objects.filter(recipient=user, read_at=None).update(read_at=timezone.now())

@@ -1,13 +1,17 @@
+"""Background delivery of notification emails."""
+
 from __future__ import annotations
 
 import logging
+from smtplib import SMTPException
 
 from celery import shared_task
-from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
 from django.utils import timezone
 
 from brands.models import Brand
 from brands.scoping import brand_scope
+from notifications.mail import build_email
 from notifications.models import Notification
 
 logger = logging.getLogger(__name__)
@@ -15,29 +19,31 @@ logger = logging.getLogger(__name__)
 
 @shared_task(
     bind=True,
-    autoretry_for=(OSError,),
+    autoretry_for=(OSError, SMTPException),
     retry_backoff=30,
     retry_backoff_max=3600,
     retry_jitter=True,
     max_retries=8,
 )
 def send_notification_email(self, brand_id: int, notification_id: int) -> bool:
-    """Email one notification; idempotent (an emailed one is not sent again)."""
-    brand = Brand.objects.get(pk=brand_id)
-    with brand_scope(brand):
-        notification = (
-            Notification.objects.select_related("recipient").filter(pk=notification_id).first()
-        )
-        if notification is None or notification.emailed_at is not None:
-            return False
-        message = EmailMultiAlternatives(
-            subject=notification.subject, body=notification.body, to=[notification.recipient.email]
-        )
-        if notification.body_html:
-            message.attach_alternative(notification.body_html, "text/html")
-        message.send()
-        updated = Notification.objects.filter(pk=notification.pk, emailed_at=None).update(
+    """Email one notification at most once, even when two workers run it at the same time.
+
+    The row is claimed (emailed_at set) and the mail sent in one transaction: a concurrent run
+    waits for that claim and then finds nothing to do, and a failed send rolls the claim back so
+    the retry sends it.
+    """
+    brand = Brand.objects.filter(pk=brand_id).first()
+    if brand is None:
+        return False
+    with brand_scope(brand), transaction.atomic():
+        claimed = Notification.objects.filter(pk=notification_id, emailed_at=None).update(
             emailed_at=timezone.now()
         )
-        logger.info("notification %s emailed (event %s)", notification.pk, notification.event)
-        return bool(updated)
+        if not claimed:
+            return False
+        notification = Notification.objects.select_related("recipient", "brand").get(
+            pk=notification_id
+        )
+        build_email(notification).send()
+    logger.info("notification %s emailed (event %s)", notification.pk, notification.event)
+    return True

@@ -69,3 +69,15 @@ class DeliveryNoteLineFactory(factory.django.DjangoModelFactory):
     quantity = 2
     unit_price = 3500
     weight_grams = 250
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "notifications.Notification"
+
+    brand = factory.SubFactory(BrandFactory)
+    recipient = factory.SubFactory(UserFactory)
+    event = "member_joined"
+    subject = factory.Sequence(lambda n: f"Notification {n}")
+    body = "Something happened."
+    url = ""

@@ -7,7 +7,7 @@ so a fresh machine needs no server. Production overrides live in `config.setting
 from pathlib import Path
 
 import environ
-from celery.schedules import schedule
+from celery.schedules import crontab, schedule
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -75,6 +75,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "brands.context_processors.brand",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -141,6 +142,8 @@ if CELERY_BROKER_URL == "filesystem://":
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
         "store_processed": False,
     }
+    # kombu's filesystem transport does not create its folders; any process may enqueue first.
+    _broker_dir.mkdir(parents=True, exist_ok=True)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_ACKS_LATE = True
@@ -157,11 +160,31 @@ WEBSHIPPER_API_URL = env.str("WEBSHIPPER_API_URL", default="https://api.webshipp
 PLATFORM_HTTP_TIMEOUT = env.float("PLATFORM_HTTP_TIMEOUT", default=20.0)
 SHIPANDCO_SYNC_INTERVAL_MINUTES = env.int("SHIPANDCO_SYNC_INTERVAL_MINUTES", default=10)
 SANDBOX_URL = env.str("SANDBOX_URL", default="")
+# Delivery-note CSV imports with more rows than this run in a Celery task with a progress bar.
+DELIVERY_NOTE_IMPORT_ASYNC_ROWS = env.int("DELIVERY_NOTE_IMPORT_ASYNC_ROWS", default=300)
+# Shipment sync (every platform): alert after N failed runs in a row; a shipment without tracking
+# holds the cursor at most this long; a first sync looks back this far; the digest hour (local).
+INTEGRATION_FAILURE_ALERT_AFTER = env.int("INTEGRATION_FAILURE_ALERT_AFTER", default=3)
+INTEGRATION_PENDING_HOLD_DAYS = env.int("INTEGRATION_PENDING_HOLD_DAYS", default=7)
+INTEGRATION_INITIAL_LOOKBACK_DAYS = env.int("INTEGRATION_INITIAL_LOOKBACK_DAYS", default=30)
+INTEGRATION_DIGEST_HOUR = env.int("INTEGRATION_DIGEST_HOUR", default=8)
+# Ship&co CSV exports: up to this many notes download at once, more run in a Celery task; files
+# are kept this many days (the export record stays).
+SHIPANDCO_EXPORT_SYNC_MAX_NOTES = env.int("SHIPANDCO_EXPORT_SYNC_MAX_NOTES", default=500)
+SHIPANDCO_EXPORT_RETENTION_DAYS = env.int("SHIPANDCO_EXPORT_RETENTION_DAYS", default=30)
 
 CELERY_BEAT_SCHEDULE = {
     "shipandco-sync-all": {
         "task": "integrations.shipandco.tasks.sync_all_brands",
         "schedule": schedule(run_every=SHIPANDCO_SYNC_INTERVAL_MINUTES * 60),
+    },
+    "integrations-shipment-digest": {
+        "task": "integrations.tasks.send_shipment_digests",
+        "schedule": crontab(hour=INTEGRATION_DIGEST_HOUR, minute=0),
+    },
+    "shipandco-purge-exports": {
+        "task": "integrations.shipandco.export_tasks.purge_expired_exports",
+        "schedule": crontab(hour=3, minute=30),
     },
 }
 

@@ -1,7 +1,11 @@
-from django.urls import path
-from django.views.generic import TemplateView
+from django.urls import include, path
+
+from integrations.shipandco import views
 
 app_name = "shipandco"
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="placeholder.html"), name="settings"),
+    path("exports/", include("integrations.shipandco.export_urls")),
+    path("", views.ShipandcoSettingsView.as_view(), name="settings"),
+    path("connect/", views.ShipandcoConnectView.as_view(), name="connect"),
+    path("sync/", views.ShipandcoSyncNowView.as_view(), name="sync_now"),
 ]

@@ -1,0 +1,228 @@
+"""`manage.py seed_demo`: the demo brands, logins and ~220 delivery notes; safe to run again.
+
+Existing rows are never changed: users, memberships and the integration are created only when
+missing, and a planned note is skipped when its number exists, so a re-run changes nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from brands.management.demo_data import (
+    CARRIERS,
+    DEMO_PRODUCTS,
+    SECOND_PRODUCTS,
+    NotePlan,
+    plan_notes,
+)
+from brands.models import Brand, Membership, Role, User
+from brands.scoping import brand_scope
+from delivery_notes.models import (
+    Activity,
+    DeliveryNote,
+    DeliveryNoteLine,
+    Platform,
+    ShippingStatus,
+)
+from delivery_notes.services import change_status, log_activity, record_shipment
+from integrations.models import ConnectionStatus, Integration
+from notifications.services import notify
+
+DEMO_PASSWORD = "demo"
+BRANDS = [
+    {
+        "slug": "demo",
+        "name": "Demo Brand",
+        "members": [
+            ("admin@demo.example", "佐藤 美咲", "en", Role.ADMIN),
+            ("staff@demo.example", "鈴木 健太", "ja", Role.STAFF),
+            ("viewer@demo.example", "高橋 結衣", "en", Role.VIEWER),
+        ],
+        "notes": 200,
+        "prefix": "DN",
+        "products": DEMO_PRODUCTS,
+    },
+    {
+        "slug": "second",
+        "name": "Second Brand",
+        "members": [("second@demo.example", "田中 直樹", "en", Role.ADMIN)],
+        "notes": 20,
+        "prefix": "SB",
+        "products": SECOND_PRODUCTS,
+    },
+]
+
+
+class Command(BaseCommand):
+    help = "Create the demo brands, users (password 'demo') and delivery notes; idempotent."
+
+    def handle(self, *args, **options) -> None:
+        for spec in BRANDS:
+            brand, created = Brand.objects.get_or_create(
+                slug=spec["slug"],
+                defaults={"name": spec["name"], "language": "ja", "time_zone": "Asia/Tokyo"},
+            )
+            with transaction.atomic(), brand_scope(brand), translation.override(brand.language):
+                memberships = [self._member(brand, *member) for member in spec["members"]]
+                notes = self._notes(brand, spec, memberships)
+                if brand.slug == "demo":
+                    self._shipandco(brand)
+            verb = "created" if created else "checked"
+            self.stdout.write(f"{brand.name} ({brand.slug}) {verb}: {notes} new delivery notes")
+        self.stdout.write(
+            self.style.SUCCESS(
+                "Demo logins (password 'demo'): "
+                + ", ".join(email for spec in BRANDS for email, *_ in spec["members"])
+            )
+        )
+
+    def _member(self, brand: Brand, email: str, name: str, language: str, role: str) -> Membership:
+        user, created = User.objects.get_or_create(
+            email=email, defaults={"name": name, "language": language}
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)  # too short for the validators: demo only
+            user.save(update_fields=["password"])
+        membership, joined = Membership.objects.get_or_create(
+            brand=brand, user=user, defaults={"role": role}
+        )
+        if joined and role != Role.ADMIN:
+            admins = Membership.objects.filter(role=Role.ADMIN).select_related("user")
+            notify(
+                brand=brand,
+                members=admins,
+                event="member_joined",
+                url=f"/b/{brand.slug}/members/",
+                context={"member": membership},
+            )
+        return membership
+
+    def _notes(self, brand: Brand, spec: dict, memberships: list[Membership]) -> int:
+        zone = ZoneInfo(brand.time_zone)
+        plans = plan_notes(
+            f"hakobu-demo-{brand.slug}",
+            count=spec["notes"],
+            prefix=spec["prefix"],
+            products=spec["products"],
+            today=timezone.localdate(timezone=zone),
+        )
+        existing = set(DeliveryNote.objects.values_list("number", flat=True))
+        admin = memberships[0].user
+        staff = memberships[1].user if len(memberships) > 1 else admin
+        created = 0
+        for plan in plans:
+            if plan.number not in existing:
+                self._note(brand, plan, zone, admin, staff)
+                created += 1
+        return created
+
+    def _note(self, brand: Brand, plan: NotePlan, zone: ZoneInfo, admin: User, staff: User) -> None:
+        """One note and its history, each step stamped at its planned moment (never the future)."""
+        now = timezone.now()
+        issued = datetime.combine(plan.issue_date, time(plan.hour), tzinfo=zone)
+        issued = min(issued, now - timedelta(minutes=30))
+        r = plan.retailer
+        note = DeliveryNote.objects.create(
+            brand=brand,
+            number=plan.number,
+            issue_date=plan.issue_date,
+            order_reference=plan.order_reference,
+            recipient_company=r.company,
+            recipient_name=r.contact,
+            postal_code=r.postal_code,
+            prefecture=r.prefecture,
+            city=r.city,
+            address_line1=r.address_line1,
+            address_line2=r.address_line2,
+            phone=r.phone,
+            email=r.email,
+            requested_carrier=plan.requested_carrier,
+            requested_service=CARRIERS[plan.requested_carrier],
+            delivery_terms="元払い",
+            payment_method="請求書払い",
+            customer_notes=plan.customer_notes,
+            total_amount=sum(line.unit_price * line.quantity for line in plan.lines),
+            total_weight_grams=sum(line.weight_grams * line.quantity for line in plan.lines),
+        )
+        lines = DeliveryNoteLine.objects.bulk_create(
+            DeliveryNoteLine(
+                brand=brand,
+                note=note,
+                position=position,
+                sku=line.sku,
+                name=line.name,
+                options=line.options,
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                weight_grams=line.weight_grams,
+                warehouse_location=line.warehouse_location,
+            )
+            for position, line in enumerate(plan.lines, start=1)
+        )
+
+        def at(when: datetime, step) -> datetime:
+            when = min(when, now - timedelta(minutes=5))
+            last = note.activities.order_by("-id").values_list("id", flat=True).first() or 0
+            step()
+            Activity.objects.filter(note=note, id__gt=last).update(created_at=when)
+            return when
+
+        last = at(
+            issued,
+            lambda: log_activity(note, "created", _("Delivery note created"), actor=admin),
+        )
+        if plan.target in (ShippingStatus.SHIPPING_REQUESTED, ShippingStatus.CANCELLED):
+            last = at(
+                issued + timedelta(hours=20),
+                lambda: change_status(
+                    note,
+                    plan.target,
+                    actor=admin if plan.target == ShippingStatus.CANCELLED else staff,
+                ),
+            )
+        for shipment in plan.shipments:
+            shipped_on = plan.issue_date + timedelta(days=shipment.days_after_issue)
+            quantities = (
+                None
+                if shipment.quantities is None
+                else {line.pk: qty for line, qty in zip(lines, shipment.quantities, strict=True)}
+            )
+            last = at(
+                datetime.combine(shipped_on, time(16), tzinfo=zone),
+                lambda s=shipment, d=shipped_on, q=quantities: record_shipment(
+                    note,
+                    carrier=s.carrier,
+                    service=CARRIERS[s.carrier],
+                    tracking_numbers=[s.tracking_number],
+                    shipped_on=d,
+                    lines=q,
+                    actor=staff,
+                ),
+            )
+        if plan.target == ShippingStatus.DELIVERED:
+            last = at(
+                last + timedelta(days=2),
+                lambda: change_status(note, ShippingStatus.DELIVERED, platform=Platform.HAKOBU),
+            )
+        DeliveryNote.objects.filter(pk=note.pk).update(
+            created_at=issued, updated_at=last, status_changed_at=last
+        )
+
+    def _shipandco(self, brand: Brand) -> None:
+        """Pre-fill the "Connect To Ship&co" modal with the sandbox token; not connected."""
+        Integration.objects.get_or_create(
+            brand=brand,
+            platform=Platform.SHIPANDCO,
+            defaults={
+                "is_active": True,
+                "status": ConnectionStatus.NOT_INTEGRATED,
+                "credential": os.environ.get("SANDBOX_SHIPANDCO_TOKEN", "sandbox-shipandco-token"),
+            },
+        )

@@ -1,0 +1,15 @@
+"""Read-side queries for the members page; callers are inside the brand's scope."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from brands.models import Invitation, Membership
+
+
+def brand_members() -> QuerySet[Membership]:
+    return Membership.objects.select_related("user").order_by("user__name", "user__email")
+
+
+def pending_invitations() -> QuerySet[Invitation]:
+    return Invitation.objects.filter(accepted_at=None).select_related("invited_by")

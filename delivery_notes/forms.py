@@ -1,0 +1,368 @@
+"""Forms of the delivery-note pages: list filters, note + lines, manual shipment, CSV upload."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Fieldset, Layout, Row
+from django import forms
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from delivery_notes.countries import normalize_country_code
+from delivery_notes.line_options import format_options, parse_options
+from delivery_notes.models import DeliveryNote, DeliveryNoteLine, Platform, ShippingStatus
+from delivery_notes.services import log_note_saved
+from delivery_notes.tracking import CARRIERS
+
+PAGE_SIZES = (25, 50, 100)
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+
+
+class NoteFilterForm(forms.Form):
+    """The list's GET parameters; `delivery_notes.selectors.filter_notes` applies them."""
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Number, recipient, order or tracking no.")}
+        ),
+    )
+    status = forms.MultipleChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=ShippingStatus.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    issued_from = forms.DateField(label=_("Issued from"), required=False, widget=_date_input())
+    issued_to = forms.DateField(label=_("Issued to"), required=False, widget=_date_input())
+    platform = forms.ChoiceField(
+        label=_("Platform"),
+        required=False,
+        choices=[
+            ("", _("All platforms")),
+            (Platform.HAKOBU, _("Hakobu (no platform shipment)")),
+            *[(p.value, p.label) for p in Platform if p != Platform.HAKOBU],
+        ],
+    )
+    per_page = forms.TypedChoiceField(
+        label=_("Per page"),
+        required=False,
+        choices=[(size, size) for size in PAGE_SIZES],
+        coerce=int,
+        empty_value=PAGE_SIZES[0],
+    )
+
+    def page_size(self) -> int:
+        if self.is_valid():
+            return self.cleaned_data["per_page"]
+        return PAGE_SIZES[0]
+
+
+class NoteForm(forms.ModelForm):
+    total_amount = forms.DecimalField(
+        label=_("Total amount"),
+        required=False,
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
+        help_text=_("Empty: the sum of the lines."),
+    )
+    total_weight_grams = forms.IntegerField(
+        label=_("Total weight (g)"),
+        required=False,
+        min_value=0,
+        help_text=_("Empty: the sum of the lines."),
+    )
+
+    class Meta:
+        model = DeliveryNote
+        fields = [
+            "number",
+            "issue_date",
+            "order_reference",
+            "recipient_company",
+            "recipient_name",
+            "postal_code",
+            "country_code",
+            "prefecture",
+            "city",
+            "address_line1",
+            "address_line2",
+            "phone",
+            "email",
+            "requested_carrier",
+            "requested_service",
+            "delivery_terms",
+            "payment_method",
+            "discount_code",
+            "is_gift",
+            "gift_message",
+            "customer_notes",
+            "internal_notes",
+            "currency",
+            "total_amount",
+            "total_weight_grams",
+        ]
+        widgets = {
+            "issue_date": _date_input(),
+            "gift_message": forms.Textarea(attrs={"rows": 2}),
+            "customer_notes": forms.Textarea(attrs={"rows": 2}),
+            "internal_notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            # Start empty, not at the model's 0, so a new note's totals add up its lines.
+            self.initial.pop("total_amount", None)
+            self.initial.pop("total_weight_grams", None)
+        self.fields["requested_carrier"].widget.attrs["list"] = "carrier-codes"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Row(Column("number"), Column("issue_date"), Column("order_reference")),
+            Fieldset(
+                _("Recipient"),
+                Row(Column("recipient_company"), Column("recipient_name")),
+                Row(Column("postal_code"), Column("country_code"), Column("prefecture")),
+                Row(Column("city"), Column("address_line1"), Column("address_line2")),
+                Row(Column("phone"), Column("email")),
+            ),
+            Fieldset(
+                _("Delivery and payment"),
+                Row(
+                    Column("requested_carrier"),
+                    Column("requested_service"),
+                    Column("delivery_terms"),
+                ),
+                Row(Column("payment_method"), Column("discount_code")),
+                Row(Column("is_gift"), Column("gift_message")),
+                Row(Column("customer_notes"), Column("internal_notes")),
+            ),
+            Fieldset(
+                _("Totals"),
+                Row(Column("currency"), Column("total_amount"), Column("total_weight_grams")),
+            ),
+        )
+
+    def clean_number(self) -> str:
+        number = self.cleaned_data["number"].strip()
+        # DeliveryNote.objects is brand-scoped: this looks at this brand's numbers only.
+        taken = DeliveryNote.objects.filter(number=number).exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError(
+                _("A delivery note with number “%(number)s” already exists."),
+                params={"number": number},
+                code="duplicate_number",
+            )
+        return number
+
+    def clean_country_code(self) -> str:
+        return normalize_country_code(self.cleaned_data["country_code"])
+
+    def clean_currency(self) -> str:
+        currency = self.cleaned_data["currency"].strip().upper()
+        if len(currency) != 3 or not currency.isalpha():
+            raise forms.ValidationError(_("Enter a three-letter currency code (e.g. JPY)."))
+        return currency
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not (data.get("recipient_company") or data.get("recipient_name")):
+            self.add_error("recipient_company", _("Enter a company or a contact name."))
+        return data
+
+
+# Line numbers people often leave empty: empty means 0.
+OPTIONAL_NUMBERS = ("unit_price", "weight_grams")
+
+
+class LineForm(forms.ModelForm):
+    options = forms.CharField(
+        label=_("Options"),
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "color=natural; size=M"}),
+    )
+    image_url = forms.URLField(
+        label=_("Image URL"), required=False, max_length=200, assume_scheme="https"
+    )
+
+    class Meta:
+        model = DeliveryNoteLine
+        fields = [
+            "sku",
+            "name",
+            "options",
+            "quantity",
+            "unit_price",
+            "weight_grams",
+            "warehouse_location",
+            "image_url",
+        ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["options"] = format_options(self.instance.options)
+        self.fields["quantity"].widget.attrs["min"] = 1
+        for name in OPTIONAL_NUMBERS:
+            self.fields[name].required = False
+
+    def clean_unit_price(self) -> Decimal:
+        return self.cleaned_data["unit_price"] or Decimal(0)
+
+    def clean_weight_grams(self) -> int:
+        return self.cleaned_data["weight_grams"] or 0
+
+    def clean_options(self) -> dict:
+        return parse_options(self.cleaned_data["options"])
+
+    def clean_quantity(self) -> int:
+        quantity = self.cleaned_data["quantity"]
+        if quantity < 1:
+            raise forms.ValidationError(_("At least 1."))
+        return quantity
+
+
+LineFormSet = forms.inlineformset_factory(
+    DeliveryNote,
+    DeliveryNoteLine,
+    form=LineForm,
+    extra=0,
+    min_num=1,
+    validate_min=True,
+    can_delete=True,
+)
+
+
+def line_formset_helper() -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.template = "bootstrap5/table_inline_formset.html"
+    return helper
+
+
+@transaction.atomic
+def save_note(form: NoteForm, lines: forms.BaseInlineFormSet, *, brand, actor) -> DeliveryNote:
+    """Save a valid note form and its lines (in form order) and log the change."""
+    created = form.instance.pk is None
+    note = form.save(commit=False)
+    if created:
+        note.brand = brand
+    totals_given = {
+        "total_amount": form.cleaned_data.get("total_amount"),
+        "total_weight_grams": form.cleaned_data.get("total_weight_grams"),
+    }
+    note.total_amount = totals_given["total_amount"] or Decimal(0)
+    note.total_weight_grams = totals_given["total_weight_grams"] or 0
+    note.save()
+    saved = []
+    for line_form in lines.forms:
+        if line_form in lines.deleted_forms:
+            if line_form.instance.pk:
+                line_form.instance.delete()
+            continue
+        if not (line_form.instance.pk or line_form.has_changed()):
+            continue
+        line = line_form.save(commit=False)
+        line.note = note
+        line.brand_id = note.brand_id
+        line.position = len(saved)
+        line.save()
+        saved.append(line)
+    if totals_given["total_amount"] is None:
+        note.total_amount = sum((line.quantity * line.unit_price for line in saved), Decimal(0))
+    if totals_given["total_weight_grams"] is None:
+        note.total_weight_grams = sum(line.quantity * line.weight_grams for line in saved)
+    note.save(update_fields=["total_amount", "total_weight_grams", "updated_at"])
+    changed = [str(form.fields[name].label) for name in form.changed_data]
+    if lines.has_changed():
+        changed.append(str(_("Lines")))
+    log_note_saved(note, created=created, changed=changed, actor=actor)
+    return note
+
+
+class ShipmentForm(forms.Form):
+    """A manual shipment: some or all of the quantities not shipped yet."""
+
+    carrier = forms.CharField(
+        label=_("Carrier"),
+        max_length=50,
+        required=False,
+        widget=forms.TextInput(attrs={"list": "carrier-codes"}),
+        help_text=_("A carrier code (yamato, sagawa…) links tracking numbers to its site."),
+    )
+    service = forms.CharField(label=_("Service"), max_length=100, required=False)
+    tracking_numbers = forms.CharField(
+        label=_("Tracking numbers"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One per line (or separated by commas)."),
+    )
+    shipped_on = forms.DateField(label=_("Shipped date"), widget=_date_input())
+
+    def __init__(self, *args, lines: list[DeliveryNoteLine], remaining: dict[int, int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["shipped_on"].initial = timezone.localdate()
+        self.line_fields = []
+        for line in lines:
+            left = remaining.get(line.pk, 0)
+            if not left:
+                continue
+            name = f"line_{line.pk}"
+            self.fields[name] = forms.IntegerField(
+                label=_("%(line)s (%(left)d not shipped)") % {"line": line, "left": left},
+                min_value=0,
+                max_value=left,
+                initial=left,
+            )
+            self.line_fields.append((name, line.pk))
+
+    def clean_carrier(self) -> str:
+        carrier = self.cleaned_data["carrier"].strip()
+        return carrier.lower() if carrier.lower() in CARRIERS else carrier
+
+    def clean_tracking_numbers(self) -> list[str]:
+        text = self.cleaned_data["tracking_numbers"].replace(",", "\n")
+        return [number.strip() for number in text.splitlines() if number.strip()]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not any(data.get(name) for name, _pk in self.line_fields):
+            raise forms.ValidationError(_("Enter a quantity for at least one line."))
+        return data
+
+    def line_quantity_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name, _pk in self.line_fields]
+
+    def quantities(self) -> dict[int, int]:
+        return {
+            pk: self.cleaned_data[name] for name, pk in self.line_fields if self.cleaned_data[name]
+        }
+
+
+IMPORT_MAX_MEGABYTES = 10
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("UTF-8 or Shift_JIS, one row per line; see the columns below."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > IMPORT_MAX_MEGABYTES * 1024 * 1024:
+            raise forms.ValidationError(
+                _("The file is larger than %(size)d MB. Split it into smaller files."),
+                params={"size": IMPORT_MAX_MEGABYTES},
+            )
+        return upload

@@ -1,0 +1,165 @@
+"""Read-side queries of delivery notes: the list's search and filters, bulk selection, dashboard.
+
+Everything here runs inside the active brand scope: DeliveryNote.objects (a ScopedManager) adds the
+brand condition itself, so nothing filters by brand by hand.
+
+Contract used by other apps (e.g. the Ship&co CSV export):
+- `filter_notes(params)`: the notes the list shows for a querystring (q, status, issued_from,
+  issued_to, platform); invalid values are ignored, as the list ignores them.
+- `selected_notes(data)`: the notes a bulk action applies to, from the list's POSTed form: the
+  ids in `selected`, or — when `all_matching` is set — `filter_notes(QueryDict(data["query"]))`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, TextField
+from django.db.models.functions import Cast
+from django.http import QueryDict
+
+from delivery_notes.forms import NoteFilterForm
+from delivery_notes.models import OPEN_STATUSES, Activity, DeliveryNote, Platform, Shipment
+from delivery_notes.models import ShippingStatus as Status
+from integrations.models import ConnectionStatus, Integration
+
+
+def _search(q: str) -> Q:
+    """Number, recipient, order reference, or any tracking number of the note's shipments.
+
+    Tracking numbers live in a JSON list; its text form (`["123", "456"]` on SQLite and
+    PostgreSQL alike) is searched with a plain icontains, so no database-specific JSON operator
+    is needed.
+    """
+    tracking = Shipment.objects.annotate(
+        tracking_text=Cast("tracking_numbers", output_field=TextField())
+    ).filter(note=OuterRef("pk"), tracking_text__icontains=q)
+    return (
+        Q(number__icontains=q)
+        | Q(recipient_company__icontains=q)
+        | Q(recipient_name__icontains=q)
+        | Q(order_reference__icontains=q)
+        | Q(Exists(tracking))
+    )
+
+
+def _platform(platform: str) -> Q:
+    """Notes with a shipment from `platform`; Hakobu means "no shipment from any platform"."""
+    shipments = Shipment.objects.filter(note=OuterRef("pk"))
+    if platform == Platform.HAKOBU:
+        return ~Q(Exists(shipments.exclude(platform=Platform.HAKOBU)))
+    return Q(Exists(shipments.filter(platform=platform)))
+
+
+def filter_notes(params: QueryDict) -> QuerySet[DeliveryNote]:
+    """The notes the list shows for these GET parameters (see the module docstring)."""
+    form = NoteFilterForm(params)
+    form.is_valid()
+    data = form.cleaned_data
+    notes = DeliveryNote.objects.all()
+    if q := data.get("q"):
+        notes = notes.filter(_search(q))
+    if statuses := data.get("status"):
+        notes = notes.filter(status__in=statuses)
+    if issued_from := data.get("issued_from"):
+        notes = notes.filter(issue_date__gte=issued_from)
+    if issued_to := data.get("issued_to"):
+        notes = notes.filter(issue_date__lte=issued_to)
+    if platform := data.get("platform"):
+        notes = notes.filter(_platform(platform))
+    return notes.order_by("-issue_date", "-id")
+
+
+def selected_notes(data: QueryDict) -> QuerySet[DeliveryNote]:
+    """The notes a bulk action applies to (see the module docstring)."""
+    if data.get("all_matching"):
+        return filter_notes(QueryDict(data.get("query", "")))
+    ids = [int(value) for value in data.getlist("selected") if value.isdigit()]
+    return DeliveryNote.objects.filter(pk__in=ids).order_by("-issue_date", "-id")
+
+
+def with_list_details(notes: QuerySet[DeliveryNote]) -> QuerySet[DeliveryNote]:
+    """What a list row shows besides the note itself: one extra query per page, not per row."""
+    return notes.prefetch_related(
+        Prefetch(
+            "shipments",
+            queryset=Shipment.objects.only("id", "note_id", "carrier", "tracking_numbers"),
+        )
+    )
+
+
+def note_for_detail(pk: int) -> DeliveryNote | None:
+    return (
+        DeliveryNote.objects.filter(pk=pk)
+        .prefetch_related(
+            "lines",
+            Prefetch(
+                "shipments",
+                queryset=Shipment.objects.prefetch_related("lines__line"),
+            ),
+            Prefetch("activities", queryset=Activity.objects.select_related("actor")),
+        )
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    status: str
+    label: str
+    count: int
+
+
+def status_counts() -> list[StatusCount]:
+    """Notes per shipping status, every status listed (zero included), in workflow order."""
+    counts = dict(DeliveryNote.objects.order_by().values_list("status").annotate(n=Count("id")))
+    return [StatusCount(s.value, s.label, counts.get(s.value, 0)) for s in Status]
+
+
+def notes_waiting_to_ship(limit: int = 8) -> QuerySet[DeliveryNote]:
+    """Oldest first: the ones the warehouse should look at next."""
+    return DeliveryNote.objects.filter(status__in=OPEN_STATUSES).order_by("issue_date", "id")[
+        :limit
+    ]
+
+
+def recent_activity(limit: int = 10) -> QuerySet[Activity]:
+    return Activity.objects.select_related("note", "actor").order_by("-created_at", "-id")[:limit]
+
+
+@dataclass(frozen=True)
+class IntegrationTile:
+    platform: str
+    label: str
+    status: str
+    status_label: str
+    reason: str
+    last_synced_at: datetime | None
+    url_name: str
+    anchor: str
+
+
+def integration_tiles() -> list[IntegrationTile]:
+    """One tile per shipping platform; a platform without an Integration row is Not Integrated."""
+    integrations = {i.platform: i for i in Integration.objects.all()}
+    tiles = []
+    for platform in Platform:
+        if platform == Platform.HAKOBU:
+            continue
+        integration = integrations.get(platform.value)
+        status = integration.status if integration else ConnectionStatus.NOT_INTEGRATED
+        is_shipandco = platform == Platform.SHIPANDCO
+        tiles.append(
+            IntegrationTile(
+                platform=platform.value,
+                label=platform.label,
+                status=status,
+                status_label=ConnectionStatus(status).label,
+                reason=integration.status_reason if integration else "",
+                last_synced_at=integration.last_synced_at if integration else None,
+                url_name="shipandco:settings" if is_shipandco else "integration_list",
+                anchor="" if is_shipandco else f"#{platform.value}",
+            )
+        )
+    return tiles

@@ -1,0 +1,69 @@
+"""Carriers Hakobu knows, keyed by the codes the platforms use (Ship&co: `setup.carrier`).
+
+The ONE table of public tracking pages: fixing a carrier's URL is a one-line change here. A
+carrier missing from the table is still shown (by its code), just without a tracking link.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Carrier:
+    label: str | Promise
+    # `{number}` is replaced by the URL-quoted tracking number.
+    tracking_url: str
+
+
+CARRIERS: dict[str, Carrier] = {
+    "yamato": Carrier(
+        _("Yamato Transport"),
+        "https://jizen.kuronekoyamato.co.jp/jizen/servlet/crjz.b.NQ0010?id={number}",
+    ),
+    "sagawa": Carrier(
+        _("Sagawa Express"),
+        "https://k2k.sagawa-exp.co.jp/p/web/okurijosearch.do?okurijoNo={number}",
+    ),
+    "japanpost": Carrier(
+        _("Japan Post"),
+        "https://trackings.post.japanpost.jp/services/srv/search/direct"
+        "?reqCodeNo1={number}&searchKind=S002&locale=ja",
+    ),
+    "seino": Carrier(
+        _("Seino Transportation"),
+        "https://track.seino.co.jp/cgi-bin/gnpquery.pgm?GNPNO1={number}",
+    ),
+    "dhl": Carrier(
+        _("DHL Express"),
+        "https://www.dhl.com/jp-en/home/tracking/tracking-express.html?submit=1&tracking-id={number}",
+    ),
+    "fedex": Carrier(_("FedEx"), "https://www.fedex.com/fedextrack/?trknbr={number}"),
+    "ups": Carrier(_("UPS"), "https://www.ups.com/track?tracknum={number}"),
+}
+
+
+def _carrier(code: str) -> Carrier | None:
+    return CARRIERS.get((code or "").strip().lower())
+
+
+def tracking_url(carrier: str, number: str) -> str | None:
+    """The carrier's public tracking page for `number`, or None for an unknown carrier."""
+    known = _carrier(carrier)
+    if known is None or not number:
+        return None
+    return known.tracking_url.format(number=quote(number.strip(), safe=""))
+
+
+def carrier_label(code: str) -> str:
+    """A carrier's readable name; unknown codes are shown as they are."""
+    known = _carrier(code)
+    return str(known.label) if known else code
+
+
+def carrier_choices() -> list[tuple[str, str]]:
+    return [(code, str(carrier.label)) for code, carrier in CARRIERS.items()]

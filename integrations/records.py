@@ -1,0 +1,31 @@
+"""The platform-neutral shape of a shipment: each platform's mapping turns its JSON into this."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+
+class MalformedShipment(ValueError):
+    """One item of a page cannot be read; the sync skips it and keeps the rest of the page."""
+
+    def __init__(self, message: str, external_id: str = "") -> None:
+        super().__init__(message)
+        self.external_id = external_id
+
+
+@dataclass(frozen=True)
+class PlatformShipment:
+    external_id: str
+    reference: str  # Hakobu's delivery-note number, as given to the platform
+    carrier: str
+    service: str
+    tracking_numbers: tuple[str, ...]
+    ship_date: date | None
+    cancelled: bool
+    created_at: datetime  # aware; the sync cursor
+
+    @property
+    def has_tracking(self) -> bool:
+        """Without a tracking number nothing has left yet: the shipment is not "shipped"."""
+        return bool(self.tracking_numbers)

@@ -1,0 +1,339 @@
+"""Download CSV for Ship&co: choose the exportable notes, stream the rows to a file, record it.
+
+One path for every size: `create_export` records the selection, `run_export` writes the file
+and finishes the export. Small exports run it inside the request, large ones in a Celery task
+(`export_tasks`), so both produce the same CSV. Call these inside the brand's scope.
+
+Which notes are written: cancelled, shipped and delivered notes, and notes Ship&co could not
+ship to (no address, phone, or name/company) are left out with a reason. Shipping-requested
+notes can be exported again (a lost or corrected upload). Partially shipped notes are written
+with only the quantities not shipped yet (`remaining_quantities`), so Ship&co gets the rest.
+
+Exported Unshipped notes move to Shipping requested, and every exported note gets the activity
+"Exported to Ship&co CSV", in the same transaction that marks the export done. Partially
+shipped notes keep their status: part of them has left, and the sync moves them on.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import zoneinfo
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.files import File
+from django.db import transaction
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from brands.models import Brand
+from brands.scoping import scopes_disabled
+from delivery_notes.models import DeliveryNote, Platform, ShippingStatus
+from delivery_notes.services import change_status, log_activity, remaining_quantities
+from integrations.models import ConnectionStatus, Integration
+from integrations.shipandco import csv_format
+from integrations.shipandco.models import CsvExport, CsvExportNote, SkipReason
+
+logger = logging.getLogger(__name__)
+
+ACTIVITY_VERB = "shipandco_export"
+# A worker that stops reporting progress for this long is presumed dead; another may take over.
+LEASE = timedelta(minutes=10)
+PROGRESS_EVERY = 50  # notes between progress updates (what the progress page polls)
+CHUNK_SIZE = 200  # notes fetched (with their lines) per query
+BATCH_SIZE = 500  # ids per `IN (...)` query, well below every database's parameter limit
+
+
+def csv_export_enabled() -> bool:
+    """The guide ties CSV generation to the integration: only when Ship&co is Integrated."""
+    return Integration.objects.filter(
+        platform=Platform.SHIPANDCO, is_active=True, status=ConnectionStatus.INTEGRATED
+    ).exists()
+
+
+def export_filename(brand: Brand, moment: datetime) -> str:
+    local = timezone.localtime(moment, zoneinfo.ZoneInfo(brand.time_zone))
+    return f"shipandco-{brand.slug}-{local:%Y%m%d-%H%M}.csv"
+
+
+def _batches(items: Sequence[Any], size: int = BATCH_SIZE) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def create_export(
+    *, brand: Brand, user, notes: QuerySet[DeliveryNote], encoding: str
+) -> CsvExport | None:
+    """Record a pending export of `notes` (in their list order); None when nothing is selected."""
+    now = timezone.now()
+    note_ids = list(dict.fromkeys(notes.values_list("pk", flat=True)))
+    if not note_ids:
+        return None
+    with transaction.atomic():
+        export = CsvExport.objects.create(
+            brand=brand,
+            created_by=user,
+            created_at=now,
+            encoding=encoding,
+            total_notes=len(note_ids),
+            filename=export_filename(brand, now),
+        )
+        CsvExportNote.objects.bulk_create(
+            (CsvExportNote(brand=brand, export=export, note_id=pk) for pk in note_ids),
+            batch_size=BATCH_SIZE,
+        )
+    return export
+
+
+def runs_inline(export: CsvExport) -> bool:
+    """Small exports are written inside the request; larger ones go to a worker."""
+    return export.total_notes <= settings.SHIPANDCO_EXPORT_SYNC_MAX_NOTES
+
+
+# --- choosing what to write ------------------------------------------------------------------
+
+
+def skip_reason(note: DeliveryNote) -> str:
+    """Why Ship&co could not ship this note from the CSV ("" when it can)."""
+    if note.status == ShippingStatus.CANCELLED:
+        return SkipReason.CANCELLED
+    if note.status == ShippingStatus.SHIPPED:
+        return SkipReason.SHIPPED
+    if note.status == ShippingStatus.DELIVERED:
+        return SkipReason.DELIVERED
+    if not (
+        note.address_line1.strip() and note.country_code.strip() and csv_format.recipient_zip(note)
+    ):
+        return SkipReason.NO_ADDRESS
+    if not note.phone.strip():
+        return SkipReason.NO_PHONE
+    if not (note.recipient_name.strip() or note.recipient_company.strip()):
+        return SkipReason.NO_NAME
+    return ""
+
+
+def quantities_to_ship(note: DeliveryNote) -> dict[int, int]:
+    """Line id -> pieces to put in the CSV: what has not left yet (uses prefetched lines)."""
+    if note.status == ShippingStatus.PARTIALLY_SHIPPED:
+        return remaining_quantities(note)
+    return {line.id: line.quantity for line in note.lines.all() if line.quantity > 0}
+
+
+def note_rows(
+    note: DeliveryNote, quantities: dict[int, int], encoding: str
+) -> tuple[list[dict[str, str]], list[dict[str, Any]]]:
+    """One row per line still to ship, each repeating the order columns; plus the warnings."""
+    order, issues = csv_format.prepare_cells(csv_format.order_cells(note), encoding)
+    rows = []
+    for line in note.lines.all():
+        quantity = quantities.get(line.id, 0)
+        if quantity <= 0:
+            continue
+        product, product_issues = csv_format.prepare_cells(
+            csv_format.product_cells(line, quantity), encoding
+        )
+        issues += product_issues
+        rows.append({**order, **product})
+    return rows, [issue.as_dict(note.number) for issue in issues]
+
+
+# --- running an export -----------------------------------------------------------------------
+
+
+@dataclass
+class _Outcome:
+    exported_ids: list[int] = field(default_factory=list)
+    skipped: dict[int, str] = field(default_factory=dict)
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+    rows: int = 0
+
+
+class _LeaseLost(Exception):
+    """Another worker took the export over (ours stalled past its lease): stop quietly."""
+
+
+def _claim(export_id: int) -> int | None:
+    """Take the export if it is waiting (or its worker died); returns our attempt number."""
+    now = timezone.now()
+    claimed = (
+        CsvExport.objects.filter(pk=export_id)
+        .filter(
+            Q(status=CsvExport.Status.PENDING)
+            | Q(status=CsvExport.Status.RUNNING, lease_until__lt=now)
+        )
+        .update(
+            status=CsvExport.Status.RUNNING,
+            started_at=now,
+            lease_until=now + LEASE,
+            processed_notes=0,
+            attempts=F("attempts") + 1,
+        )
+    )
+    if not claimed:
+        return None
+    return CsvExport.objects.values_list("attempts", flat=True).get(pk=export_id)
+
+
+def _mine(export: CsvExport, attempt: int) -> QuerySet[CsvExport]:
+    return CsvExport.objects.filter(pk=export.pk, attempts=attempt)
+
+
+def _report_progress(export: CsvExport, attempt: int, processed: int) -> None:
+    updated = _mine(export, attempt).update(
+        processed_notes=processed, lease_until=timezone.now() + LEASE
+    )
+    if not updated:
+        raise _LeaseLost
+
+
+def _selected_notes(export: CsvExport) -> Iterable[DeliveryNote]:
+    return (
+        DeliveryNote.objects.filter(shipandco_export_entries__export=export)
+        .order_by("shipandco_export_entries__id")
+        .prefetch_related("lines")
+        .iterator(chunk_size=CHUNK_SIZE)
+    )
+
+
+def _write_rows(export: CsvExport, attempt: int, out: IO[bytes]) -> _Outcome:
+    """Stream the header and every exportable note's rows into `out`, one row at a time."""
+    encoder = csv_format.RowEncoder(export.encoding)
+    outcome = _Outcome()
+    out.write(encoder.header())
+    for processed, note in enumerate(_selected_notes(export), start=1):
+        reason = skip_reason(note)
+        quantities = {} if reason else quantities_to_ship(note)
+        if not reason and not quantities:
+            reason = SkipReason.NOTHING_LEFT
+        if reason:
+            outcome.skipped[note.pk] = reason
+        else:
+            rows, warnings = note_rows(note, quantities, export.encoding)
+            for row in rows:
+                out.write(encoder.row(row))
+            outcome.rows += len(rows)
+            outcome.warnings += warnings
+            outcome.exported_ids.append(note.pk)
+        if processed % PROGRESS_EVERY == 0:
+            _report_progress(export, attempt, processed)
+    return outcome
+
+
+def _finish(export: CsvExport, attempt: int, outcome: _Outcome) -> None:
+    """Mark the export done and move its notes, all in one transaction."""
+    with transaction.atomic():
+        running = _mine(export, attempt).filter(status=CsvExport.Status.RUNNING)
+        if not running.select_for_update().values_list("pk", flat=True):
+            raise _LeaseLost
+        for reason in set(outcome.skipped.values()):
+            ids = [pk for pk, why in outcome.skipped.items() if why == reason]
+            for batch in _batches(ids):
+                CsvExportNote.objects.filter(export=export, note_id__in=batch).update(
+                    skip_reason=reason
+                )
+        message = _("Exported to Ship&co CSV")
+        for batch in _batches(outcome.exported_ids):
+            for note in DeliveryNote.objects.filter(pk__in=batch):
+                if note.status == ShippingStatus.UNSHIPPED:
+                    change_status(note, ShippingStatus.SHIPPING_REQUESTED, actor=export.created_by)
+                log_activity(
+                    note,
+                    ACTIVITY_VERB,
+                    message,
+                    actor=export.created_by,
+                    data={"export_id": export.pk, "file": export.filename},
+                )
+        running.update(
+            status=CsvExport.Status.DONE,
+            finished_at=timezone.now(),
+            lease_until=None,
+            processed_notes=export.total_notes,
+            exported_notes=len(outcome.exported_ids),
+            row_count=outcome.rows,
+            warnings=outcome.warnings,
+            file=export.file.name or "",
+        )
+
+
+def run_export(export_id: int, *, retryable: tuple[type[Exception], ...] = ()) -> CsvExport | None:
+    """Write and finish one export; None when it is finished or another worker runs it.
+
+    Idempotent: a finished export is left alone, and two workers never both write it. An error
+    in `retryable` hands the export back (for the caller's retry); any other marks it failed.
+    """
+    attempt = _claim(export_id)
+    if attempt is None:
+        return None
+    export = CsvExport.objects.select_related("brand", "created_by").get(pk=export_id)
+    CsvExportNote.objects.filter(export=export).exclude(skip_reason="").update(skip_reason="")
+    try:
+        with tempfile.TemporaryFile() as out:
+            outcome = _write_rows(export, attempt, out)
+            if outcome.exported_ids:
+                out.seek(0)
+                export.file.save(export.filename, File(out), save=False)
+        try:
+            _finish(export, attempt, outcome)
+        except BaseException:
+            if export.file:
+                export.file.delete(save=False)
+            raise
+    except _LeaseLost:
+        logger.info("Ship&co export %s was taken over by another worker", export_id)
+        return None
+    except retryable:
+        _mine(export, attempt).update(status=CsvExport.Status.PENDING, lease_until=None)
+        raise
+    except Exception:
+        logger.exception("Ship&co export %s failed", export_id)
+        _mine(export, attempt).update(
+            status=CsvExport.Status.FAILED,
+            finished_at=timezone.now(),
+            lease_until=None,
+            error=_("The export could not be completed. Please try again."),
+        )
+    export.refresh_from_db()
+    return export
+
+
+# --- reading an export back ------------------------------------------------------------------
+
+
+def skipped_entries(export: CsvExport) -> QuerySet[CsvExportNote]:
+    return export.entries.exclude(skip_reason="").select_related("note").order_by("id")
+
+
+def warning_message(warning: dict[str, Any]) -> str:
+    """A stored warning (see `csv_format.CellIssue`) in the reader's language."""
+    if warning.get("kind") == "not_cp932":
+        return _(
+            "%(field)s: %(chars)s cannot be written in Shift_JIS and was replaced with %(marker)s."
+        ) % {"field": warning["field"], "chars": warning["chars"], "marker": "〓"}
+    return _("%(field)s has %(length)s characters; Ship&co accepts at most %(limit)s.") % {
+        "field": warning["field"],
+        "length": warning["length"],
+        "limit": warning["limit"],
+    }
+
+
+def purge_expired_files(now: datetime | None = None) -> int:
+    """Delete export files past the retention period, in every brand; the records stay.
+
+    Cross-brand on purpose (the daily beat task), hence `scopes_disabled()`.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.SHIPANDCO_EXPORT_RETENTION_DAYS)
+    purged = 0
+    with scopes_disabled():
+        expired = CsvExport.objects.filter(created_at__lt=cutoff).exclude(file="")
+        for export in expired.iterator():
+            export.file.delete(save=False)
+            export.file_deleted_at = now
+            export.save(update_fields=["file", "file_deleted_at"])
+            purged += 1
+    return purged

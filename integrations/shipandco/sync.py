@@ -1,0 +1,38 @@
+"""Ship&co's part of the shared sync: where shipments come from and how a token is checked."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from integrations.models import Integration
+from integrations.records import PlatformShipment
+from integrations.shipandco.client import ShipandcoClient
+from integrations.shipandco.mapping import parse_shipment
+
+
+class ShipandcoSource:
+    """A `ShipmentSource` over the Ship&co API (see integrations.sync)."""
+
+    def __init__(self, token: str) -> None:
+        self.client = ShipandcoClient(token)
+
+    def pages(self, since: datetime | None) -> Iterator[list[dict]]:
+        return self.client.iter_shipment_pages(since)
+
+    def parse(self, item: Any) -> PlatformShipment:
+        return parse_shipment(item)
+
+    def close(self) -> None:
+        self.client.close()
+
+
+def source_for(integration: Integration) -> ShipandcoSource:
+    return ShipandcoSource(integration.credential)
+
+
+def check_token(token: str) -> None:
+    """Raise a PlatformError unless Ship&co accepts `token` (used by Connect / Update)."""
+    with ShipandcoClient(token) as client:
+        client.check_token()

@@ -1,0 +1,18 @@
+"""What the note list's Ship&co bulk action needs to know, without the list view knowing it."""
+
+from __future__ import annotations
+
+from django import template
+
+from brands.models import Role
+from integrations.shipandco.export import csv_export_enabled
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def shipandco_csv_state(context: template.Context) -> dict[str, bool]:
+    """`allowed`: the member may export (staff+); `enabled`: Ship&co is Integrated."""
+    membership = context.get("membership")
+    allowed = bool(membership and membership.has_role(Role.STAFF))
+    return {"allowed": allowed, "enabled": allowed and csv_export_enabled()}

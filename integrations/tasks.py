@@ -1,0 +1,56 @@
+"""Background work shared by every platform: the daily digest of synced shipments."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from celery import shared_task
+from django.utils import timezone
+
+from brands.scoping import brand_scope, scopes_disabled
+from delivery_notes.models import Activity, Shipment
+from integrations import notices
+from integrations.models import Integration, NotifyMode
+
+
+def digest_shipments(integration: Integration, since: datetime) -> list[Shipment]:
+    """Shipments this platform recorded since `since`, read from the notes' activity log."""
+    ids = [
+        activity.data.get("shipment_id")
+        for activity in Activity.objects.filter(
+            platform=integration.platform, verb="shipment", created_at__gte=since
+        ).order_by("created_at", "id")
+    ]
+    shipments = Shipment.objects.select_related("note", "note__brand").in_bulk(
+        [pk for pk in ids if pk]
+    )
+    return [shipments[pk] for pk in ids if pk in shipments]
+
+
+@shared_task
+def send_shipment_digests() -> int:
+    """Beat entry (daily): one summary per integration whose members chose the digest.
+
+    Covers the last 24 hours, or less when a digest already went out (a re-run sends nothing new).
+    """
+    now = timezone.now()
+    with scopes_disabled():
+        integrations = [
+            integration
+            for integration in Integration.objects.select_related("brand").filter(is_active=True)
+            if integration.notify_mode == NotifyMode.DAILY
+        ]
+    sent = 0
+    for integration in integrations:
+        with brand_scope(integration.brand):
+            last = integration.config.get("last_digest_at")
+            since = now - timedelta(hours=24)
+            if last:
+                since = max(since, datetime.fromisoformat(last))
+            shipments = digest_shipments(integration, since)
+            integration.config = {**integration.config, "last_digest_at": now.isoformat()}
+            integration.save(update_fields=["config", "updated_at"])
+            if shipments:
+                notices.shipments_synced(integration, shipments, digest_since=since)
+                sent += 1
+    return sent

@@ -1,0 +1,16 @@
+"""Read-side queries for notifications; call inside the brand's scope."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from notifications.models import Notification
+
+
+def notifications_for(user) -> QuerySet[Notification]:
+    """The user's notifications in the active brand, newest first."""
+    return Notification.objects.filter(recipient=user)
+
+
+def unread_count(user) -> int:
+    return notifications_for(user).filter(read_at=None).count()

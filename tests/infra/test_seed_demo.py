@@ -1,0 +1,149 @@
+"""`manage.py seed_demo` builds a believable demo and a second run changes nothing."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.management import call_command
+from django.db.models import F
+
+from brands.models import Brand, Membership, Role, User
+from brands.scoping import scopes_disabled
+from delivery_notes.models import (
+    Activity,
+    DeliveryNote,
+    DeliveryNoteLine,
+    Shipment,
+    ShipmentLine,
+    ShippingStatus,
+)
+from integrations.models import ConnectionStatus, Integration
+from notifications.models import Notification
+
+pytestmark = pytest.mark.django_db
+
+MODELS = [
+    User,
+    Brand,
+    Membership,
+    DeliveryNote,
+    DeliveryNoteLine,
+    Shipment,
+    ShipmentLine,
+    Activity,
+    Integration,
+    Notification,
+]
+
+
+def snapshot() -> dict:
+    """Row counts and a sample of field values across everything the command writes."""
+    with scopes_disabled():
+        return {
+            "counts": {model.__name__: model.objects.count() for model in MODELS},
+            "users": list(User.objects.order_by("email").values_list("email", "password", "name")),
+            "notes": list(
+                DeliveryNote.objects.order_by("brand__slug", "number").values_list(
+                    "number",
+                    "status",
+                    "issue_date",
+                    "recipient_company",
+                    "postal_code",
+                    "phone",
+                    "total_amount",
+                    "status_changed_at",
+                    "updated_at",
+                )[::17]
+            ),
+            "lines": list(
+                DeliveryNoteLine.objects.order_by("id").values_list("sku", "options", "quantity")[
+                    ::23
+                ]
+            ),
+            "shipments": list(
+                Shipment.objects.order_by("id").values_list(
+                    "carrier", "tracking_numbers", "shipped_on"
+                )
+            ),
+            "activities": list(
+                Activity.objects.order_by("id").values_list("verb", "created_at")[::29]
+            ),
+            "integration": list(
+                Integration.objects.values_list("status", "credential", "updated_at")
+            ),
+        }
+
+
+def test_seed_demo_builds_the_demo_and_a_second_run_changes_nothing():
+    """One test: seeding takes seconds (more on PostgreSQL), so it happens once."""
+    call_command("seed_demo", verbosity=0)
+    seeded = snapshot()
+
+    check_logins_roles_and_brands()
+    check_notes_are_varied_and_realistic()
+    check_shipandco_prefilled_but_not_connected()
+    check_admin_is_told_who_joined()
+
+    call_command("seed_demo", verbosity=0)
+    assert snapshot() == seeded
+
+
+def check_logins_roles_and_brands():
+    demo = Brand.objects.get(slug="demo")
+    assert (demo.name, demo.language, demo.time_zone) == ("Demo Brand", "ja", "Asia/Tokyo")
+    assert Brand.objects.get(slug="second").name == "Second Brand"
+    expected = {
+        "admin@demo.example": ("demo", Role.ADMIN),
+        "staff@demo.example": ("demo", Role.STAFF),
+        "viewer@demo.example": ("demo", Role.VIEWER),
+        "second@demo.example": ("second", Role.ADMIN),
+    }
+    with scopes_disabled():
+        for email, (slug, role) in expected.items():
+            user = User.objects.get(email=email)
+            assert user.check_password("demo")
+            assert [(m.brand.slug, m.role) for m in user.memberships.all()] == [(slug, role)]
+
+
+def check_notes_are_varied_and_realistic():
+    with scopes_disabled():
+        demo = DeliveryNote.objects.filter(brand__slug="demo")
+        assert demo.count() == 200
+        assert DeliveryNote.objects.filter(brand__slug="second").count() == 20
+        statuses = set(demo.values_list("status", flat=True))
+        assert statuses == set(ShippingStatus.values)
+        for note in demo[:40]:
+            assert re.fullmatch(r"\d{3}-\d{4}", note.postal_code)
+            assert re.fullmatch(r"0\d{1,3}-\d{2,4}-\d{4}", note.phone)
+            assert note.prefecture.endswith(("都", "道", "府", "県"))
+            assert 1 <= note.lines.count() <= 4
+            assert note.activities.filter(verb="created").exists()
+            assert note.total_amount == sum(
+                line.unit_price * line.quantity for line in note.lines.all()
+            )
+        partial = demo.filter(status=ShippingStatus.PARTIALLY_SHIPPED).first()
+        assert partial.shipments.exists()
+        shipped = Shipment.objects.filter(note__brand__slug="demo")
+        assert {s.carrier for s in shipped} == {"yamato", "sagawa", "japanpost"}
+        assert all(re.fullmatch(r"\d{12}", s.tracking_numbers[0]) for s in shipped)
+        # Every shipment's lines belong to the same brand as the shipment.
+        assert not ShipmentLine.objects.exclude(line__brand=F("shipment__brand")).exists()
+
+
+def check_shipandco_prefilled_but_not_connected():
+    with scopes_disabled():
+        integration = Integration.objects.get(brand__slug="demo", platform="shipandco")
+    assert integration.is_active
+    assert integration.status == ConnectionStatus.NOT_INTEGRATED
+    assert integration.credential == "sandbox-shipandco-token"
+
+
+def check_admin_is_told_who_joined():
+    with scopes_disabled():
+        subjects = set(
+            Notification.objects.filter(recipient__email="admin@demo.example").values_list(
+                "subject", flat=True
+            )
+        )
+    assert subjects == {"鈴木 健太 joined Demo Brand", "高橋 結衣 joined Demo Brand"}

@@ -1,0 +1,88 @@
+"""`manage.py sync_shipments` and the daily digest of synced shipments."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core import mail
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from brands.scoping import scopes_disabled
+from delivery_notes.models import Activity, DeliveryNote
+from integrations.models import ConnectionStatus, NotifyMode
+from integrations.sync import sync_integration
+from integrations.tasks import send_shipment_digests
+from notifications.models import Notification
+from tests.factories import DeliveryNoteFactory
+from tests.integrations.conftest import make_integration
+from tests.integrations.fakes import shipment
+
+
+def run_command(*args: str) -> str:
+    out = StringIO()
+    call_command("sync_shipments", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_command_syncs_every_connected_brand_and_prints_a_summary(
+    brand, other_brand, integration, fake
+):
+    DeliveryNoteFactory(brand=brand, number="DN-1")
+    make_integration(other_brand, is_active=False, status=ConnectionStatus.NOT_INTEGRATED)
+    fake.shipments = [shipment("DN-1"), shipment("DN-UNKNOWN"), shipment("DN-1", state="cancelled")]
+    output = run_command("--platform", "shipandco")
+    assert "brand-a: success — fetched 3, applied 1, unmatched 1, skipped 1" in output
+    assert "brand-b" not in output
+    assert "applied 0, unmatched 0" in run_command("--platform", "shipandco", "--brand", "brand-a")
+
+
+def test_command_refuses_a_brand_that_is_not_connected(brand, other_brand, integration, fake):
+    with pytest.raises(CommandError, match="not integrated"):
+        run_command("--platform", "shipandco", "--brand", "brand-b")
+
+
+def test_command_reports_a_failed_run(integration, fake):
+    from tests.integrations.fakes import json_response
+
+    fake.responses.append(json_response(500, {}))
+    assert "brand-a: failed" in run_command("--platform", "shipandco")
+
+
+def test_daily_digest_replaces_per_sync_emails(
+    brand, admin_member, fake, django_capture_on_commit_callbacks
+):
+    integration = make_integration(
+        brand, members=[admin_member], config={"notify_mode": NotifyMode.DAILY}
+    )
+    DeliveryNoteFactory(brand=brand, number="DN-1")
+    DeliveryNoteFactory(brand=brand, number="DN-2")
+    fake.shipments = [shipment("DN-1", numbers=["400000000011"]), shipment("DN-2")]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sync_integration(integration.pk).applied == 2
+        assert mail.outbox == []  # no per-sync email in digest mode
+        assert send_shipment_digests() == 1
+        assert send_shipment_digests() == 0  # nothing new since the last digest
+    (message,) = mail.outbox
+    assert message.subject == "Daily summary: 2 delivery notes shipped via Ship&co"
+    assert "DN-1" in message.body and "400000000011" in message.body
+    assert "/b/brand-a/delivery-notes/" in message.body
+    with scopes_disabled():
+        first = DeliveryNote.objects.get(number="DN-1")
+    assert f"/b/brand-a/delivery-notes/{first.pk}/" in message.body
+
+
+def test_digest_covers_only_the_last_day(brand, admin_member, fake):
+    integration = make_integration(
+        brand, members=[admin_member], config={"notify_mode": NotifyMode.DAILY}
+    )
+    DeliveryNoteFactory(brand=brand, number="DN-1")
+    fake.shipments = [shipment("DN-1")]
+    sync_integration(integration.pk)
+    with scopes_disabled():
+        Activity.objects.update(created_at=timezone.now() - timedelta(hours=25))
+    assert send_shipment_digests() == 0
+    with scopes_disabled():
+        assert not Notification.objects.filter(event="integration_shipments_synced").exists()
