@@ -7,7 +7,7 @@ from collections.abc import Callable
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
-from django.utils import translation
+from django.utils import timezone, translation
 
 from brands.models import Membership
 from brands.scoping import brand_scope, scopes_disabled
@@ -18,7 +18,7 @@ BRAND_URL_KWARG = "brand_slug"
 class BrandScopeMiddleware:
     """Resolves `/b/<brand_slug>/...` to the user's membership once, and runs the view in its scope.
 
-    A brand the user does not belong to answers 404 (never 403), so another brand's existence is
+    Dates are shown in the brand's time zone. A brand the user does not belong to answers 404 (never 403), so another brand's existence is
     not revealed. The response is rendered inside the scope: a TemplateResponse evaluates its
     querysets lazily, after the view has returned.
     """
@@ -49,7 +49,7 @@ class BrandScopeMiddleware:
         request.brand = membership.brand
         request.membership = membership
         request.session["last_brand"] = slug
-        with brand_scope(membership.brand):
+        with brand_scope(membership.brand), timezone.override(membership.brand.time_zone):
             response = self.get_response(request)
             if hasattr(response, "render") and not getattr(response, "is_rendered", True):
                 response = response.render()
@@ -57,7 +57,7 @@ class BrandScopeMiddleware:
 
 
 class UserLanguageMiddleware:
-    """Serves each signed-in user in the language of their profile (before LocaleMiddleware)."""
+    """Serves each signed-in user in their profile language (after LocaleMiddleware, so it wins)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

@@ -16,7 +16,9 @@ def raw_credential(pk: int) -> str:
 
 
 def test_token_is_encrypted_at_rest_and_hidden_from_repr(brand):
-    integration = Integration.objects.create(brand=brand, platform="shipandco", credential="tok-123456789")
+    integration = Integration.objects.create(
+        brand=brand, platform="shipandco", credential="tok-123456789"
+    )
     assert "tok-123456789" not in raw_credential(integration.pk)
     with scopes_disabled():
         loaded = Integration.objects.get(pk=integration.pk)
@@ -27,7 +29,9 @@ def test_token_is_encrypted_at_rest_and_hidden_from_repr(brand):
 
 def test_rotation_reencrypts_with_the_new_key(brand, settings):
     old_key = settings.HAKOBU_SECRET_KEYS[0]
-    integration = Integration.objects.create(brand=brand, platform="shipandco", credential="secret-token")
+    integration = Integration.objects.create(
+        brand=brand, platform="shipandco", credential="secret-token"
+    )
     before = raw_credential(integration.pk)
     new_key = Fernet.generate_key().decode()
     settings.HAKOBU_SECRET_KEYS = [new_key, old_key]
