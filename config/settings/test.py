@@ -13,3 +13,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 HAKOBU_SECRET_KEYS = ["dGVzdC1vbmx5LWZlcm5ldC1rZXktLS0tLS0tLS0tMDA="]
+# Tests serve static files through the finders (live_server); no collected directory exists.
+STATIC_ROOT = None

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.db import connections
 from django.urls import reverse
 
 from brands.models import Role
@@ -58,6 +59,9 @@ def page(chromium, live_server, transactional_db, monkeypatch):
         finally:
             context.close()
             browser.close()
+            # ORM calls made while Playwright runs get their own connection: close it, or the
+            # test database cannot be dropped at the end of the session.
+            connections.close_all()
 
 
 def test_admin_logs_in_and_finds_a_delivery_note(page, live_server):
