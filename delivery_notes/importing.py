@@ -58,7 +58,7 @@ def _write(brand: Brand, parsed: csv_import.ParseResult, *, actor, filename: str
         brand,
         [(draft.values, draft.lines) for draft in parsed.drafts],
         actor=actor,
-        message=_("Created by CSV import (%(file)s)") % {"file": filename or "-"},
+        import_file=filename,
     )
     return len(notes)
 

@@ -154,7 +154,12 @@ def record_shipment(
         % {"carrier": carrier or "-", "tracking": ", ".join(tracking_numbers) or "-"},
         actor=actor,
         platform=platform,
-        data={"shipment_id": shipment.pk, "external_id": external_id},
+        data={
+            "shipment_id": shipment.pk,
+            "external_id": external_id,
+            "carrier": carrier,
+            "tracking_numbers": list(tracking_numbers),
+        },
     )
     if note.status not in (ShippingStatus.DELIVERED, ShippingStatus.CANCELLED):
         change_status(note, shipped_status(note), actor=actor, platform=platform)
@@ -207,7 +212,7 @@ def create_notes(
     notes: Sequence[tuple[Mapping, Sequence[Mapping]]],
     *,
     actor=None,
-    message: str,
+    import_file: str,
 ) -> list[DeliveryNote]:
     """Create many notes with their lines and a "created" activity each, in few queries.
 
@@ -225,9 +230,17 @@ def create_notes(
         ],
         batch_size=BATCH_SIZE,
     )
+    message = _("Created by CSV import (%(file)s)") % {"file": import_file or "-"}
     Activity.objects.bulk_create(
         [
-            Activity(brand=brand, note=note, actor=actor, verb="created", message=message)
+            Activity(
+                brand=brand,
+                note=note,
+                actor=actor,
+                verb="created",
+                message=message,
+                data={"import_file": import_file},
+            )
             for note in created
         ],
         batch_size=BATCH_SIZE,

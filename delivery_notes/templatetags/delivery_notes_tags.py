@@ -1,14 +1,15 @@
 """Template helpers of the delivery-note pages.
 
-Badge colours for shipping and connection statuses (one map for both) and carrier suggestions.
+Badge colours for shipping and connection statuses (one map for both), activity text in the
+reader's language, and carrier names and suggestions.
 """
 
 from __future__ import annotations
 
 from django import template
 
-from delivery_notes import tracking
-from delivery_notes.models import ShippingStatus
+from delivery_notes import activity, tracking
+from delivery_notes.models import Activity, ShippingStatus
 from integrations.models import ConnectionStatus
 
 register = template.Library()
@@ -29,6 +30,17 @@ BADGE_COLORS = {
 @register.filter
 def badge_color(status: str) -> str:
     return BADGE_COLORS.get(status, "secondary")
+
+
+@register.filter
+def activity_text(entry: Activity) -> str:
+    """The entry in the reader's language."""
+    return activity.describe(entry)
+
+
+@register.filter
+def carrier_label(code: str) -> str:
+    return tracking.carrier_label(code)
 
 
 @register.simple_tag

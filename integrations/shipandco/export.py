@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 
 from brands.models import Brand
 from brands.scoping import scopes_disabled
+from delivery_notes import activity
 from delivery_notes.models import DeliveryNote, Platform, ShippingStatus
 from delivery_notes.services import change_status, log_activity, remaining_quantities
 from integrations.models import ConnectionStatus, Integration
@@ -47,6 +48,11 @@ LEASE = timedelta(minutes=10)
 PROGRESS_EVERY = 50  # notes between progress updates (what the progress page polls)
 CHUNK_SIZE = 200  # notes fetched (with their lines) per query
 BATCH_SIZE = 500  # ids per `IN (...)` query, well below every database's parameter limit
+
+
+@activity.register(ACTIVITY_VERB)
+def _exported_text(data) -> str:
+    return _("Exported to Ship&co CSV")
 
 
 def csv_export_enabled() -> bool:

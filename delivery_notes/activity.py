@@ -1,0 +1,76 @@
+"""Activity entries are shown in the reader's language, not the writer's.
+
+An entry stores its verb and raw data (status codes, carrier codes, field names); the text is
+made when it is displayed, under the reader's active language. Platform packages register the
+verbs they add (see `register`). `Activity.message` keeps the text as written, for verbs with
+no renderer and for old rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.translation import gettext as _
+
+from delivery_notes.models import Activity, DeliveryNote, ShippingStatus
+from delivery_notes.tracking import carrier_label
+
+Renderer = Callable[[Mapping], str]
+_RENDERERS: dict[str, Renderer] = {}
+
+
+def register(verb: str) -> Callable[[Renderer], Renderer]:
+    def decorator(render: Renderer) -> Renderer:
+        _RENDERERS[verb] = render
+        return render
+
+    return decorator
+
+
+def describe(activity: Activity) -> str:
+    render = _RENDERERS.get(activity.verb)
+    try:
+        return render(activity.data or {}) if render else activity.message
+    except (KeyError, ValueError, TypeError):
+        return activity.message  # an entry written before its data had this shape
+
+
+def _status_label(code: str) -> str:
+    return str(ShippingStatus(code).label)
+
+
+def _field_label(name: str) -> str:
+    try:
+        return str(DeliveryNote._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
+
+
+@register("status")
+def _status(data: Mapping) -> str:
+    return _("Status changed from %(old)s to %(new)s") % {
+        "old": _status_label(data["from"]),
+        "new": _status_label(data["to"]),
+    }
+
+
+@register("shipment")
+def _shipment(data: Mapping) -> str:
+    return _("Shipment recorded: %(carrier)s %(tracking)s") % {
+        "carrier": carrier_label(data["carrier"]) or "-",
+        "tracking": ", ".join(data["tracking_numbers"]) or "-",
+    }
+
+
+@register("created")
+def _created(data: Mapping) -> str:
+    if "import_file" in data:
+        return _("Created by CSV import (%(file)s)") % {"file": data["import_file"] or "-"}
+    return _("Delivery note created")
+
+
+@register("edited")
+def _edited(data: Mapping) -> str:
+    fields = ", ".join(_field_label(name) for name in data["fields"])
+    return _("Delivery note edited: %(fields)s") % {"fields": fields}
