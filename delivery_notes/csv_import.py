@@ -73,6 +73,15 @@ def decode(data: bytes) -> str:
         raise ImportFileError(_("The file is UTF-16. Save it as CSV in UTF-8 or Shift_JIS."))
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
+    if b"\x00" in data:
+        # No CSV text holds NUL; UTF-16 without a BOM and binary files do (and PostgreSQL
+        # cannot store it).
+        raise ImportFileError(
+            _(
+                "The file is not CSV text (it may be UTF-16 or a spreadsheet file). Save it as CSV "
+                "in UTF-8 or Shift_JIS."
+            )
+        )
     for encoding in ("utf-8", "cp932"):
         try:
             return data.decode(encoding)

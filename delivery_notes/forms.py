@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from delivery_notes.countries import normalize_country_code
 from delivery_notes.line_options import format_options, parse_options
 from delivery_notes.models import DeliveryNote, DeliveryNoteLine, Platform, ShippingStatus
-from delivery_notes.services import log_note_saved
+from delivery_notes.services import lock_note, log_note_saved
 from delivery_notes.tracking import CARRIERS
 
 PAGE_SIZES = (25, 50, 100)
@@ -256,6 +256,8 @@ def save_note(form: NoteForm, lines: forms.BaseInlineFormSet, *, brand, actor) -
     note = form.save(commit=False)
     if created:
         note.brand = brand
+    else:
+        lock_note(note)  # keep the status as committed (the sync may have just shipped it)
     totals_given = {
         "total_amount": form.cleaned_data.get("total_amount"),
         "total_weight_grams": form.cleaned_data.get("total_weight_grams"),

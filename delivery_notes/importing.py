@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from brands.models import Brand
 from delivery_notes import csv_import
@@ -29,6 +30,7 @@ logger = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=5)
 PROGRESS_EVERY = 50
+NOT_COMPLETED = gettext_lazy("The import could not be completed. Nothing was imported.")
 
 __all__ = ["ImportFileError", "ImportOutcome", "process_job", "start_import"]
 
@@ -123,9 +125,23 @@ class _LostLease(Exception):
 
 
 def process_job(job_id: int) -> None:
-    """Run a queued import inside the brand's scope; a no-op when it is done or held elsewhere."""
+    """Run a queued import inside the brand's scope; a no-op when it is done or held elsewhere.
+
+    A transient database error is left to the task (it retries); any other error fails the job,
+    which wrote nothing, rather than leaving its page waiting for a job nobody runs any more.
+    """
     if not _claim(job_id):
         return
+    try:
+        _run_claimed(job_id)
+    except OperationalError:
+        raise
+    except Exception:
+        logger.exception("import job %s crashed", job_id)
+        fail_job(job_id, str(NOT_COMPLETED))
+
+
+def _run_claimed(job_id: int) -> None:
     job = ImportJob.objects.select_related("brand", "created_by").get(pk=job_id)
 
     def progress(done: int) -> None:

@@ -57,19 +57,92 @@ def change_status(
     note.status = status
     note.status_changed_at = timezone.now()
     note.save(update_fields=["status", "status_changed_at", "updated_at"])
-    log_activity(
-        note,
-        "status",
-        _("Status changed from %(old)s to %(new)s")
-        % {
-            "old": ShippingStatus(previous).label,
-            "new": ShippingStatus(status).label,
-        },
-        actor=actor,
-        platform=platform,
-        data={"from": previous, "to": status},
-    )
+    message, data = _status_entry(previous, status)
+    log_activity(note, "status", message, actor=actor, platform=platform, data=data)
     return True
+
+
+def _status_entry(previous: str, status: str) -> tuple[str, dict[str, str]]:
+    """Message and data of a "status" activity (`activity` re-renders it for each reader)."""
+    message = _("Status changed from %(old)s to %(new)s") % {
+        "old": ShippingStatus(previous).label,
+        "new": ShippingStatus(status).label,
+    }
+    return message, {"from": previous, "to": status}
+
+
+def log_activities(
+    brand: Brand,
+    note_ids: Sequence[int],
+    verb: str,
+    message: str,
+    *,
+    actor=None,
+    platform: str = Platform.HAKOBU,
+    data: Mapping | None = None,
+) -> None:
+    """`log_activity` for many notes, one insert per batch (exports touch thousands).
+
+    Batches are built one at a time, so memory stays flat however many notes there are.
+    """
+    for start in range(0, len(note_ids), BATCH_SIZE):
+        Activity.objects.bulk_create(
+            [
+                Activity(
+                    brand=brand,
+                    note_id=pk,
+                    actor=actor,
+                    platform=platform,
+                    verb=verb,
+                    message=message,
+                    data=dict(data or {}),
+                )
+                for pk in note_ids[start : start + BATCH_SIZE]
+            ]
+        )
+
+
+def move_notes(
+    brand: Brand,
+    note_ids: Sequence[int],
+    *,
+    from_status: str,
+    to_status: str,
+    actor=None,
+    platform: str = Platform.HAKOBU,
+) -> list[int]:
+    """`change_status` for many notes: those (still) in `from_status` move, in a few queries.
+
+    The rows are locked before their status is checked, so a change committed meanwhile (a
+    shipment the sync recorded) is never overwritten. Returns the ids of the notes that moved.
+    """
+    moved: list[int] = []
+    with transaction.atomic():
+        for start in range(0, len(note_ids), BATCH_SIZE):
+            batch = list(
+                DeliveryNote.objects.select_for_update()
+                .filter(pk__in=note_ids[start : start + BATCH_SIZE], status=from_status)
+                .values_list("pk", flat=True)
+            )
+            now = timezone.now()
+            DeliveryNote.objects.filter(pk__in=batch).update(
+                status=to_status, status_changed_at=now, updated_at=now
+            )
+            moved += batch
+        message, data = _status_entry(from_status, to_status)
+        log_activities(brand, moved, "status", message, actor=actor, platform=platform, data=data)
+    return moved
+
+
+def lock_note(note: DeliveryNote) -> None:
+    """Lock the note's row and read its status now (inside a transaction).
+
+    The sync, an export and a person may change one note at once: each decides from the status
+    as committed, and the others wait, so none overwrites another's change.
+    """
+    note.status = (
+        DeliveryNote.objects.select_for_update().values_list("status", flat=True).get(pk=note.pk)
+    )
 
 
 def shipped_status(note: DeliveryNote) -> str:
@@ -122,6 +195,7 @@ def record_shipment(
     """
     if external_id and Shipment.objects.filter(platform=platform, external_id=external_id).exists():
         return None
+    lock_note(note)
     try:
         with transaction.atomic():
             shipment = Shipment.objects.create(
@@ -170,8 +244,10 @@ class NoteNotCancellable(Exception):
     """Goods have left (or the note is already closed): cancelling would contradict a shipment."""
 
 
+@transaction.atomic
 def cancel_note(note: DeliveryNote, *, actor=None) -> None:
     """Cancel a note nothing has shipped from yet; raises NoteNotCancellable otherwise."""
+    lock_note(note)
     if not note.is_open:
         raise NoteNotCancellable(note.number)
     change_status(note, ShippingStatus.CANCELLED, actor=actor)

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from celery import shared_task
 from django.db import OperationalError
-from django.utils.translation import gettext as _
 
 from brands.models import Brand
 from brands.scoping import brand_scope
@@ -29,9 +28,7 @@ def run_import_job(self, brand_id: int, job_id: int) -> None:
             importing.process_job(job_id)
         except OperationalError:
             if self.request.retries >= self.max_retries:
-                importing.fail_job(
-                    job_id, _("The import could not be completed. Nothing was imported.")
-                )
+                importing.fail_job(job_id, str(importing.NOT_COMPLETED))
             else:
                 importing.release_job(job_id)
             raise

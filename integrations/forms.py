@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from brands.models import Membership
 from integrations.models import Integration, NotifyMode
-from integrations.secrets import mask
+from integrations.secrets import Secret, mask
 from integrations.services import ConnectionSettings
 
 
@@ -101,6 +101,22 @@ class ConnectionForm(forms.Form):
     @property
     def submit_label(self) -> str:
         return _("Update") if self.shows_toggle else _("Connect")
+
+    def clean_access_token(self) -> Secret:
+        """A `Secret` from here on (masked in tracebacks); only what an HTTP header can carry.
+
+        A pasted full-width space or invisible character would otherwise crash the token check.
+        """
+        token = self.cleaned_data["access_token"]
+        if not all("!" <= char <= "~" for char in token):
+            raise forms.ValidationError(
+                _(
+                    "The access token can only contain letters, digits and symbols, without "
+                    "spaces or full-width characters. Copy it again from the platform."
+                ),
+                code="invalid_characters",
+            )
+        return Secret(token)
 
     def clean(self) -> dict:
         data = super().clean()

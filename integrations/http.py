@@ -16,6 +16,8 @@ from typing import Any
 import httpx
 from django.conf import settings
 
+from integrations.secrets import Secret, mask
+
 
 class PlatformError(Exception):
     """Base of every failure talking to a platform; the message is safe to log and show."""
@@ -79,9 +81,10 @@ class PlatformClient:
         timeout: float | None = None,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
+        self._token = Secret(token)
         self._http = httpx.Client(
             base_url=base_url.rstrip("/") + "/",
-            headers={self.auth_header: str(token), "Accept": "application/json"},
+            headers={self.auth_header: self._token, "Accept": "application/json"},
             timeout=settings.PLATFORM_HTTP_TIMEOUT if timeout is None else timeout,
             transport=transport,
         )
@@ -102,7 +105,9 @@ class PlatformClient:
             response = self._http.get(path, params=params)
         except httpx.TimeoutException as exc:
             raise PlatformUnavailable(f"{name} did not answer in time.") from exc
-        except httpx.TransportError as exc:
+        except httpx.DecodingError as exc:
+            raise MalformedResponse(f"{name} sent a response that could not be decoded.") from exc
+        except httpx.RequestError as exc:
             raise PlatformUnavailable(
                 f"{name} could not be reached ({type(exc).__name__})."
             ) from exc
@@ -130,10 +135,16 @@ class PlatformClient:
         raise MalformedResponse(f"{name} answered with unexpected HTTP {status}{detail}.")
 
     def _detail(self, response: httpx.Response) -> str:
-        """The platform's own error message, shortened; empty when there is none."""
+        """The platform's own error message, shortened; empty when there is none.
+
+        It ends up in the run log, emails and logs, so a token the platform echoes is masked.
+        """
         try:
             message = self.error_message(response.json())
         except ValueError:
             return ""
-        message = " ".join(str(message).split())[:200]
+        message = " ".join(str(message).split())
+        if self._token:
+            message = message.replace(self._token, mask(self._token))
+        message = message[:200]
         return f": {message}" if message else ""

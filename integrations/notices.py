@@ -11,7 +11,8 @@ from datetime import datetime
 
 from django.urls import reverse
 
-from delivery_notes.models import DeliveryNote, Shipment
+from brands.models import Brand
+from delivery_notes.models import Shipment
 from integrations.models import Integration
 from integrations.registry import get_platform
 from notifications.services import absolute_url, notify
@@ -27,15 +28,16 @@ class SyncedShipment:
     tracking_numbers: tuple[str, ...]
 
 
-def note_url(note: DeliveryNote) -> str:
-    return reverse("note_detail", kwargs={"brand_slug": note.brand.slug, "pk": note.pk})
+def note_url(brand: Brand, note_id: int) -> str:
+    return reverse("note_detail", kwargs={"brand_slug": brand.slug, "pk": note_id})
 
 
-def synced_items(shipments: Iterable[Shipment]) -> list[SyncedShipment]:
+def synced_items(brand: Brand, shipments: Iterable[Shipment]) -> list[SyncedShipment]:
+    """The summary lines; the integration's brand builds the links (no query per shipment)."""
     return [
         SyncedShipment(
             number=shipment.note.number,
-            url=absolute_url(note_url(shipment.note)),
+            url=absolute_url(note_url(brand, shipment.note_id)),
             carrier=shipment.carrier,
             tracking_numbers=tuple(shipment.tracking_numbers),
         )
@@ -81,7 +83,7 @@ def shipments_synced(
     digest_since: datetime | None = None,
 ) -> None:
     """The summary of notes that got tracking numbers (one sync, or a day when `digest_since`)."""
-    items = synced_items(shipments)
+    items = synced_items(integration.brand, shipments)
     if not items:
         return
     _send(

@@ -6,11 +6,13 @@ rotate, prepend a new key, deploy, run `manage.py rotate_secrets`, then drop the
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.db import models
+from django.views.debug import SafeExceptionReporterFilter
 
 
 @cache
@@ -67,3 +69,19 @@ class EncryptedTextField(models.TextField):
     def get_prep_value(self, value):
         value = super().get_prep_value(value)
         return encrypt(value) if value else ""
+
+
+class SecretsReporterFilter(SafeExceptionReporterFilter):
+    """Honour `sensitive_post_parameters` / `sensitive_variables` on DEBUG error pages too.
+
+    Django applies them only when DEBUG is off, so a crash while connecting a platform in a DEBUG
+    environment would otherwise print the posted access token on the technical 500 page. Settings
+    holding connection URLs are hidden too: they may carry a password (redis://:pw@host).
+    """
+
+    hidden_settings = re.compile(
+        SafeExceptionReporterFilter.hidden_settings.pattern + "|_URL$", flags=re.IGNORECASE
+    )
+
+    def is_active(self, request) -> bool:
+        return True

@@ -80,6 +80,9 @@ def save_connection(integration: Integration, new: ConnectionSettings) -> Integr
         except PlatformError as exc:
             raise ConnectionRefused(refusal_message(exc, spec.display_name)) from exc
 
+    # Only the columns changed here are saved: a sync may be running meanwhile and owns the
+    # others (its lease, the cursor, the failure count).
+    changed = ["credential", "is_active", "config", "status", "status_reason", "updated_at"]
     integration.credential = token
     integration.is_active = new.is_active
     integration.config = {**(integration.config or {}), "notify_mode": new.notify_mode}
@@ -90,11 +93,12 @@ def save_connection(integration: Integration, new: ConnectionSettings) -> Integr
             integration.connected_at = timezone.now()
             integration.consecutive_failures = 0
             integration.failing_notified = False
+            changed += ["connected_at", "consecutive_failures", "failing_notified"]
     else:
         integration.status = ConnectionStatus.NOT_INTEGRATED
         integration.status_reason = ""
     with transaction.atomic():
-        integration.save()
+        integration.save(update_fields=changed if integration.pk else None)
         integration.notification_members.set(new.members)
         if new.is_active and not was_integrated:
             notices.connected(integration)

@@ -4,8 +4,9 @@ A platform only supplies a `ShipmentSource` (pages of raw items + a parser). The
 - takes a per-brand lease with one conditional UPDATE, so two workers never sync a brand at once;
 - applies each shipment in its own transaction through `record_shipment` (idempotent by
   external_id), so a malformed item or a crash loses nothing already applied;
-- moves the cursor (latest `created_at` fully handled) after each page, never past a shipment
-  still waiting for a tracking number; the next run starts an overlap window before it;
+- moves the cursor (latest `created_at` fully handled) after each page while pages come oldest
+  first (else only once the whole listing is read), never past a shipment still waiting for a
+  tracking number; the next run starts an overlap window before it;
 - turns failures into a run log, one "failing" email after N failed runs in a row, one
   "recovered" email after, and a paused connection when the token is rejected.
 """
@@ -47,6 +48,17 @@ logger = logging.getLogger(__name__)
 LEASE = timedelta(minutes=15)
 #: Each run re-reads this much before the cursor: late-visible shipments are not missed.
 OVERLAP = timedelta(minutes=10)
+#: What a run reads again once it holds the lease (another run or an admin may have changed it).
+LEASED_FIELDS = (
+    "is_active",
+    "status",
+    "status_reason",
+    "config",
+    "sync_cursor",
+    "last_synced_at",
+    "consecutive_failures",
+    "failing_notified",
+)
 
 
 class ShipmentSource(Protocol):
@@ -120,13 +132,13 @@ class SyncRunner:
         integration = self.integration
         self.held = acquire_lease(integration)
         if self.held is None:
-            return SyncRun.objects.create(
-                brand_id=integration.brand_id,
-                integration=integration,
-                outcome=SyncRun.Outcome.SKIPPED,
-                finished_at=timezone.now(),
-                error=_("Another sync of this brand was still running."),
-            )
+            return self._skipped(_("Another sync of this brand was still running."))
+        # The row was read before the lease: another run may have moved the cursor or counted a
+        # failure since, or an admin disconnected. Work from what the lease now protects.
+        integration.refresh_from_db(fields=LEASED_FIELDS)
+        if not integration.is_syncable:
+            release_lease(integration, self.held)
+            return self._skipped(_("The connection is no longer active."))
         run = SyncRun.objects.create(brand_id=integration.brand_id, integration=integration)
         try:
             self._retry_unmatched(run)
@@ -148,9 +160,17 @@ class SyncRunner:
             self._finish(run, SyncRun.Outcome.SUCCESS)
             self._succeeded()
         finally:
-            self.source.close()
             release_lease(integration, self.held)
         return run
+
+    def _skipped(self, reason: str) -> SyncRun:
+        return SyncRun.objects.create(
+            brand_id=self.integration.brand_id,
+            integration=self.integration,
+            outcome=SyncRun.Outcome.SKIPPED,
+            finished_at=timezone.now(),
+            error=reason,
+        )
 
     def _since(self) -> datetime:
         cursor = self.integration.sync_cursor
@@ -162,6 +182,8 @@ class SyncRunner:
     def _pull(self, run: SyncRun) -> None:
         settled: datetime | None = None  # newest created_at fully handled
         pending: datetime | None = None  # oldest created_at still waiting for tracking
+        newest: datetime | None = None  # newest created_at seen so far
+        in_order = True  # every page so far came oldest first (the platform's order is unsure)
         for page in self.source.pages(self._since()):
             for item in page:
                 run.fetched += 1
@@ -177,15 +199,21 @@ class SyncRunner:
                     )
                     run.skipped += 1
                     continue
+                in_order = in_order and (newest is None or shipment.created_at >= newest)
+                newest = max(newest or shipment.created_at, shipment.created_at)
                 result = self.apply(shipment, item)
                 self._count(run, result)
                 if result is Result.PENDING:
                     pending = min(pending or shipment.created_at, shipment.created_at)
                 else:
                     settled = max(settled or shipment.created_at, shipment.created_at)
-            self._advance_cursor(settled, pending)
+            if in_order:
+                # Oldest first: nothing older than this page is still to come, so a run that
+                # fails later may resume from here.
+                self._advance_cursor(settled, pending)
             run.save(update_fields=["fetched", "applied", "unmatched", "skipped"])
             self.held = renew_lease(self.integration, self.held)
+        self._advance_cursor(settled, pending)  # the whole listing has been read
 
     def _advance_cursor(self, settled: datetime | None, pending: datetime | None) -> None:
         """Forward to the newest settled shipment, but never beyond one still pending."""
@@ -343,7 +371,10 @@ def sync_integration(integration_id: int, *, final_attempt: bool = True) -> Sync
         return None
     with brand_scope(integration.brand):
         source = get_platform(integration.platform).build_source(integration)
-        return SyncRunner(integration, source).run(final_attempt=final_attempt)
+        try:
+            return SyncRunner(integration, source).run(final_attempt=final_attempt)
+        finally:
+            source.close()
 
 
 def retry_countdown(retries: int, exc: Exception, *, base: float = 30, cap: float = 900) -> float:

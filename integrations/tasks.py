@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from celery import shared_task
+from django.db import transaction
 from django.utils import timezone
 
 from brands.scoping import brand_scope, scopes_disabled
@@ -21,9 +22,7 @@ def digest_shipments(integration: Integration, since: datetime) -> list[Shipment
             platform=integration.platform, verb="shipment", created_at__gte=since
         ).order_by("created_at", "id")
     ]
-    shipments = Shipment.objects.select_related("note", "note__brand").in_bulk(
-        [pk for pk in ids if pk]
-    )
+    shipments = Shipment.objects.select_related("note").in_bulk([pk for pk in ids if pk])
     return [shipments[pk] for pk in ids if pk in shipments]
 
 
@@ -42,7 +41,14 @@ def send_shipment_digests() -> int:
         ]
     sent = 0
     for integration in integrations:
-        with brand_scope(integration.brand):
+        # Read, send and mark under the row's lock: a second run waits and finds nothing new;
+        # a failure marks nothing, so the next run still sends the digest.
+        with brand_scope(integration.brand), transaction.atomic():
+            integration.config = (
+                Integration.objects.select_for_update()
+                .values_list("config", flat=True)
+                .get(pk=integration.pk)
+            )
             last = integration.config.get("last_digest_at")
             since = now - timedelta(hours=24)
             if last:

@@ -9,8 +9,10 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.generic import TemplateView
 
 from brands.models import Role
@@ -90,8 +92,14 @@ class SettingsView(PlatformMixin, RoleRequiredMixin, TemplateView):
         }
 
 
+@method_decorator(sensitive_post_parameters("access_token"), name="dispatch")
+@method_decorator(sensitive_variables(), name="post")
 class ConnectView(PlatformMixin, RoleRequiredMixin, View):
-    """The "Connect To <platform>" modal (htmx) or page; admins only."""
+    """The "Connect To <platform>" modal (htmx) or page; admins only.
+
+    Error reports hide the posted token and every local variable from `post` down (the HTTP
+    client's frames hold the auth header), see `integrations.secrets.SecretsReporterFilter`.
+    """
 
     required_role = Role.ADMIN
     form_class = ConnectionForm

@@ -6,7 +6,6 @@ import logging
 from smtplib import SMTPException
 
 from celery import shared_task
-from django.db import transaction
 from django.utils import timezone
 
 from brands.models import Brand
@@ -28,14 +27,15 @@ logger = logging.getLogger(__name__)
 def send_notification_email(self, brand_id: int, notification_id: int) -> bool:
     """Email one notification at most once, even when two workers run it at the same time.
 
-    The row is claimed (emailed_at set) and the mail sent in one transaction: a concurrent run
-    waits for that claim and then finds nothing to do, and a failed send rolls the claim back so
-    the retry sends it.
+    The row is claimed first (emailed_at from None to now, one conditional UPDATE), so a
+    concurrent or repeated run finds nothing to do. The mail goes out after that UPDATE has
+    committed: a slow SMTP server must not hold a database lock (on SQLite, every writer). A
+    failed send gives the claim back, so the retry sends it.
     """
     brand = Brand.objects.filter(pk=brand_id).first()
     if brand is None:
         return False
-    with brand_scope(brand), transaction.atomic():
+    with brand_scope(brand):
         claimed = Notification.objects.filter(pk=notification_id, emailed_at=None).update(
             emailed_at=timezone.now()
         )
@@ -44,6 +44,10 @@ def send_notification_email(self, brand_id: int, notification_id: int) -> bool:
         notification = Notification.objects.select_related("recipient", "brand").get(
             pk=notification_id
         )
-        build_email(notification).send()
+        try:
+            build_email(notification).send()
+        except Exception:
+            Notification.objects.filter(pk=notification_id).update(emailed_at=None)
+            raise
     logger.info("notification %s emailed (event %s)", notification.pk, notification.event)
     return True

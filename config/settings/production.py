@@ -5,6 +5,8 @@ from .base import STORAGES, env
 
 DEBUG = False
 SECRET_KEY = env.str("DJANGO_SECRET_KEY")
+# No default: the development hosts (localhost, testserver) must not be accepted in production.
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 HAKOBU_SECRET_KEYS = env.list("HAKOBU_SECRET_KEYS")
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 

@@ -35,7 +35,7 @@ from brands.models import Brand
 from brands.scoping import scopes_disabled
 from delivery_notes import activity
 from delivery_notes.models import DeliveryNote, Platform, ShippingStatus
-from delivery_notes.services import change_status, log_activity, remaining_quantities
+from delivery_notes.services import log_activities, move_notes, remaining_quantities
 from integrations.models import ConnectionStatus, Integration
 from integrations.shipandco import csv_format
 from integrations.shipandco.models import CsvExport, CsvExportNote, SkipReason
@@ -225,6 +225,9 @@ def _write_rows(export: CsvExport, attempt: int, out: IO[bytes]) -> _Outcome:
             outcome.rows += len(rows)
             outcome.warnings += warnings
             outcome.exported_ids.append(note.pk)
+        # Prefetched lines point back at their note: a reference cycle that only a full garbage
+        # collection frees, so memory would grow with the export. Break it once the note is done.
+        note._prefetched_objects_cache.clear()
         if processed % PROGRESS_EVERY == 0:
             _report_progress(export, attempt, processed)
     return outcome
@@ -242,18 +245,21 @@ def _finish(export: CsvExport, attempt: int, outcome: _Outcome) -> None:
                 CsvExportNote.objects.filter(export=export, note_id__in=batch).update(
                     skip_reason=reason
                 )
-        message = _("Exported to Ship&co CSV")
-        for batch in _batches(outcome.exported_ids):
-            for note in DeliveryNote.objects.filter(pk__in=batch):
-                if note.status == ShippingStatus.UNSHIPPED:
-                    change_status(note, ShippingStatus.SHIPPING_REQUESTED, actor=export.created_by)
-                log_activity(
-                    note,
-                    ACTIVITY_VERB,
-                    message,
-                    actor=export.created_by,
-                    data={"export_id": export.pk, "file": export.filename},
-                )
+        move_notes(
+            export.brand,
+            outcome.exported_ids,
+            from_status=ShippingStatus.UNSHIPPED,
+            to_status=ShippingStatus.SHIPPING_REQUESTED,
+            actor=export.created_by,
+        )
+        log_activities(
+            export.brand,
+            outcome.exported_ids,
+            ACTIVITY_VERB,
+            _("Exported to Ship&co CSV"),
+            actor=export.created_by,
+            data={"export_id": export.pk, "file": export.filename},
+        )
         running.update(
             status=CsvExport.Status.DONE,
             finished_at=timezone.now(),

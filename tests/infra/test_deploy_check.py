@@ -28,11 +28,13 @@ def production_env(var_dir: Path) -> dict[str, str]:
     return env
 
 
-def manage(var_dir: Path, *args: str) -> subprocess.CompletedProcess:
+def manage(var_dir: Path, *args: str, without: str = "") -> subprocess.CompletedProcess:
+    env = production_env(var_dir)
+    env.pop(without, None)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=BASE_DIR,
-        env=production_env(var_dir),
+        env=env,
         capture_output=True,
         text=True,
         timeout=120,
@@ -43,6 +45,17 @@ def test_check_deploy_is_clean_under_production_settings(tmp_path):
     result = manage(tmp_path, "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("required", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"])
+def test_production_refuses_to_start_without_its_required_settings(tmp_path, required):
+    """No fallback to the development values (a known key; localhost and testserver as hosts)."""
+    dotenv = BASE_DIR / ".env"
+    if dotenv.exists() and required in dotenv.read_text():
+        pytest.skip(f"{dotenv} sets {required}")
+    result = manage(tmp_path, "check", without=required)
+    assert result.returncode != 0
+    assert f"Set the {required} environment variable" in result.stderr
 
 
 def test_collectstatic_works_with_the_production_manifest_storage(tmp_path):

@@ -14,6 +14,7 @@ from integrations.http import (
     RateLimited,
     parse_retry_after,
 )
+from integrations.secrets import mask
 from integrations.shipandco import facts
 from integrations.shipandco.client import ShipandcoClient
 from tests.integrations.fakes import TOKEN, FakeShipandco, json_response, shipment
@@ -39,6 +40,16 @@ def test_rejected_token_raises_auth_rejected_without_the_token_in_the_message(st
         client_for(fake).check_token()
     assert "Invalid access token" in str(caught.value)
     assert TOKEN not in str(caught.value)
+
+
+def test_a_token_echoed_in_the_platforms_error_message_is_masked():
+    """The message lands in the run log (seen by viewers), emails and logs."""
+    fake = FakeShipandco()
+    fake.responses.append(json_response(401, {"message": f"Unknown token {TOKEN} for this shop"}))
+    with pytest.raises(AuthRejected) as caught:
+        client_for(fake).check_token()
+    assert TOKEN not in str(caught.value)
+    assert f"Unknown token {mask(TOKEN)} for this shop" in str(caught.value)
 
 
 def test_429_carries_retry_after_seconds():

@@ -51,7 +51,9 @@ def outbox_url(brand):
 
 
 def test_read_outbox_parses_every_message_of_the_brand_newest_first(sent, mail_dir, brand):
-    assert len(list(mail_dir.glob("*.log"))) == 3
+    # One file per connection, named by the second and the connection's id(): two connections
+    # may share a file when Python reuses the id within the same second.
+    assert 2 <= len(list(mail_dir.glob("*.log"))) <= 3
     emails = read_outbox(mail_dir, brand.slug)
 
     assert [e.subject for e in emails] == ["Second for A ✓", "First for A"]

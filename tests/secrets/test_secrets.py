@@ -44,3 +44,12 @@ def test_rotation_reencrypts_with_the_new_key(brand, settings):
     settings.HAKOBU_SECRET_KEYS = [new_key]  # the old key can now be dropped
     with scopes_disabled():
         assert Integration.objects.get(pk=integration.pk).credential == "secret-token"
+
+
+def test_error_reports_hide_connection_urls_that_may_carry_passwords(settings):
+    from django.views.debug import get_default_exception_reporter_filter
+
+    settings.REDIS_URL = "redis://:hunter2@redis:6379/0"
+    shown = get_default_exception_reporter_filter().get_safe_settings()
+    assert "hunter2" not in str(shown["REDIS_URL"])
+    assert "hunter2" not in str(shown.get("CELERY_BROKER_URL", ""))

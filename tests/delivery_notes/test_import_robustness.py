@@ -1,0 +1,57 @@
+"""Bad files and crashing jobs: a clear message, nothing half-written, no job left waiting."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import override_settings
+
+from brands.scoping import brand_scope, scopes_disabled
+from delivery_notes import importing
+from delivery_notes.models import DeliveryNote, ImportJob
+from delivery_notes.tasks import run_import_job
+from tests.delivery_notes.test_import import GOOD_ROWS, csv_text, row, upload
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        # A NUL inside a cell: SQLite would store it, PostgreSQL refuses it with a server error.
+        csv_text([row("NUL-1", recipient_name="山田\x00太郎")]).encode(),
+        # UTF-16 saved without a byte-order mark.
+        csv_text(GOOD_ROWS).encode("utf-16-le"),
+    ],
+    ids=["nul-in-a-cell", "utf-16-without-bom"],
+)
+def test_a_file_with_nul_bytes_is_refused_with_a_clear_message(staff_client, brand, content):
+    response = upload(staff_client, brand, content)
+    assert response.status_code == 200
+    assert "not CSV text" in " ".join(response.context["form"].errors["file"])
+    with scopes_disabled():
+        assert not DeliveryNote.objects.exists()
+
+
+@override_settings(DELIVERY_NOTE_IMPORT_ASYNC_ROWS=1)
+def test_a_background_import_that_crashes_fails_instead_of_running_forever(
+    brand, staff_member, monkeypatch
+):
+    def broken_write(*args, **kwargs):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(importing, "create_notes", broken_write)
+    with scopes_disabled():
+        job = ImportJob.objects.create(
+            brand=brand, created_by=staff_member.user, content=csv_text(GOOD_ROWS), total_rows=3
+        )
+    run_import_job.delay(brand.pk, job.pk)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.FAILED
+    assert job.locked_until is None
+    assert job.errors == [
+        {
+            "row": 0,
+            "column": "",
+            "message": "The import could not be completed. Nothing was imported.",
+        }
+    ]
+    with brand_scope(brand):
+        assert not DeliveryNote.objects.exists()
