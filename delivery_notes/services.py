@@ -190,7 +190,8 @@ def record_shipment(
 ) -> Shipment | None:
     """Record a shipment and move the note to Shipped / Partially shipped.
 
-    `lines` maps line ids to quantities; None means "everything not shipped yet". Idempotent
+    `lines` maps line ids to quantities, capped at what is left to ship (other notes' lines are
+    ignored); None means "everything not shipped yet". Idempotent
     for platform shipments: a second call with the same `external_id` returns None.
     """
     if external_id and Shipment.objects.filter(platform=platform, external_id=external_id).exists():
@@ -212,14 +213,17 @@ def record_shipment(
     except IntegrityError:
         # A concurrent worker recorded the same platform shipment first.
         return None
-    quantities = remaining_quantities(note) if lines is None else dict(lines)
-    valid_ids = set(
-        DeliveryNoteLine.objects.filter(note=note, id__in=quantities).values_list("id", flat=True)
+    # Read under the note's lock: two people recording the same goods never ship a line twice.
+    remaining = remaining_quantities(note)
+    quantities = (
+        remaining
+        if lines is None
+        else {line_id: min(qty, remaining.get(line_id, 0)) for line_id, qty in lines.items()}
     )
     ShipmentLine.objects.bulk_create(
         ShipmentLine(brand_id=note.brand_id, shipment=shipment, line_id=line_id, quantity=qty)
         for line_id, qty in quantities.items()
-        if line_id in valid_ids and qty > 0
+        if qty > 0
     )
     log_activity(
         note,

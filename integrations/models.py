@@ -112,6 +112,7 @@ class SyncRun(BrandOwned):
 
     class Meta:
         ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["integration", "-started_at"], name="syncrun_recent_idx")]
 
 
 class UnmatchedShipment(BrandOwned):

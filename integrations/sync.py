@@ -185,23 +185,15 @@ class SyncRunner:
         newest: datetime | None = None  # newest created_at seen so far
         in_order = True  # every page so far came oldest first (the platform's order is unsure)
         for page in self.source.pages(self._since()):
-            for item in page:
-                run.fetched += 1
-                try:
-                    shipment = self.source.parse(item)
-                except MalformedShipment as exc:
-                    logger.warning(
-                        "%s shipment %s skipped (integration %s): %s",
-                        self.spec.display_name,
-                        exc.external_id or "without id",
-                        self.integration.pk,
-                        exc,
-                    )
-                    run.skipped += 1
-                    continue
+            parsed = self._parse_page(page, run)
+            recorded = self._recorded_ids([shipment.external_id for shipment, _raw in parsed])
+            for shipment, raw in parsed:
                 in_order = in_order and (newest is None or shipment.created_at >= newest)
                 newest = max(newest or shipment.created_at, shipment.created_at)
-                result = self.apply(shipment, item)
+                if shipment.external_id in recorded:
+                    result = Result.KNOWN  # the overlap window re-reads these: one query a page
+                else:
+                    result = self.apply(shipment, raw)
                 self._count(run, result)
                 if result is Result.PENDING:
                     pending = min(pending or shipment.created_at, shipment.created_at)
@@ -214,6 +206,31 @@ class SyncRunner:
             run.save(update_fields=["fetched", "applied", "unmatched", "skipped"])
             self.held = renew_lease(self.integration, self.held)
         self._advance_cursor(settled, pending)  # the whole listing has been read
+
+    def _parse_page(self, page: Sequence[Any], run: SyncRun) -> list[tuple[PlatformShipment, Any]]:
+        """The page's shipments; a malformed one is logged (by id only) and skipped."""
+        parsed = []
+        for item in page:
+            run.fetched += 1
+            try:
+                parsed.append((self.source.parse(item), item))
+            except MalformedShipment as exc:
+                logger.warning(
+                    "%s shipment %s skipped (integration %s): %s",
+                    self.spec.display_name,
+                    exc.external_id or "without id",
+                    self.integration.pk,
+                    exc,
+                )
+                run.skipped += 1
+        return parsed
+
+    def _recorded_ids(self, external_ids: Sequence[str]) -> set[str]:
+        return set(
+            Shipment.objects.filter(
+                platform=self.integration.platform, external_id__in=external_ids
+            ).values_list("external_id", flat=True)
+        )
 
     def _advance_cursor(self, settled: datetime | None, pending: datetime | None) -> None:
         """Forward to the newest settled shipment, but never beyond one still pending."""

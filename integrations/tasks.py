@@ -1,17 +1,19 @@
-"""Background work shared by every platform: the daily digest of synced shipments."""
+"""Background work shared by every platform: the daily digest of synced shipments, and pruning
+the run log."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
 from celery import shared_task
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from brands.scoping import brand_scope, scopes_disabled
 from delivery_notes.models import Activity, Shipment
 from integrations import notices
-from integrations.models import Integration, NotifyMode
+from integrations.models import Integration, NotifyMode, SyncRun
 
 
 def digest_shipments(integration: Integration, since: datetime) -> list[Shipment]:
@@ -60,3 +62,12 @@ def send_shipment_digests() -> int:
                 notices.shipments_synced(integration, shipments, digest_since=since)
                 sent += 1
     return sent
+
+
+@shared_task
+def prune_sync_runs() -> int:
+    """Beat entry (daily): a run is logged every few minutes per brand; keep a few weeks of them."""
+    cutoff = timezone.now() - timedelta(days=settings.SYNC_RUN_RETENTION_DAYS)
+    with scopes_disabled():
+        deleted, _by_model = SyncRun.objects.filter(started_at__lt=cutoff).delete()
+    return deleted

@@ -172,6 +172,7 @@ INTEGRATION_FAILURE_ALERT_AFTER = env.int("INTEGRATION_FAILURE_ALERT_AFTER", def
 INTEGRATION_PENDING_HOLD_DAYS = env.int("INTEGRATION_PENDING_HOLD_DAYS", default=7)
 INTEGRATION_INITIAL_LOOKBACK_DAYS = env.int("INTEGRATION_INITIAL_LOOKBACK_DAYS", default=30)
 INTEGRATION_DIGEST_HOUR = env.int("INTEGRATION_DIGEST_HOUR", default=8)
+SYNC_RUN_RETENTION_DAYS = env.int("SYNC_RUN_RETENTION_DAYS", default=30)
 # Ship&co CSV exports: up to this many notes download at once, more run in a Celery task; files
 # are kept this many days (the export record stays).
 SHIPANDCO_EXPORT_SYNC_MAX_NOTES = env.int("SHIPANDCO_EXPORT_SYNC_MAX_NOTES", default=500)
@@ -185,6 +186,10 @@ CELERY_BEAT_SCHEDULE = {
     "integrations-shipment-digest": {
         "task": "integrations.tasks.send_shipment_digests",
         "schedule": crontab(hour=INTEGRATION_DIGEST_HOUR, minute=0),
+    },
+    "integrations-prune-sync-runs": {
+        "task": "integrations.tasks.prune_sync_runs",
+        "schedule": crontab(hour=3, minute=15),
     },
     "shipandco-purge-exports": {
         "task": "integrations.shipandco.export_tasks.purge_expired_exports",

@@ -9,9 +9,10 @@ from __future__ import annotations
 import pytest
 
 from brands.scoping import brand_scope, scopes_disabled
-from delivery_notes.models import DeliveryNote, ShippingStatus
+from delivery_notes.models import DeliveryNote, ShipmentLine, ShippingStatus
 from delivery_notes.services import NoteNotCancellable, cancel_note, move_notes, record_shipment
 from tests.delivery_notes.helpers import brand_url, make_note
+from tests.factories import DeliveryNoteFactory, DeliveryNoteLineFactory
 
 
 def _set_status_elsewhere(note: DeliveryNote, status: str) -> None:
@@ -82,3 +83,20 @@ def test_an_edit_saved_while_the_sync_ships_the_note_keeps_it_shipped(
     with scopes_disabled():
         note.refresh_from_db()
     assert (note.city, note.status) == ("大阪市", ShippingStatus.SHIPPED)
+
+
+def test_recording_the_same_goods_twice_never_ships_a_line_beyond_its_quantity(brand):
+    with brand_scope(brand):
+        note = DeliveryNoteFactory(brand=brand)
+        line = DeliveryNoteLineFactory(note=note, brand=brand, quantity=3)
+        other_note_line = DeliveryNoteLineFactory(brand=brand, quantity=5)
+        record_shipment(note, tracking_numbers=["111"], lines={line.pk: 2})
+        # A second person, looking at the same form, records 2 more (and a foreign line id).
+        record_shipment(note, tracking_numbers=["222"], lines={line.pk: 2, other_note_line.pk: 5})
+
+        shipped = list(
+            ShipmentLine.objects.filter(shipment__note=note).values_list("line_id", "quantity")
+        )
+        note.refresh_from_db()
+    assert sorted(shipped) == [(line.pk, 1), (line.pk, 2)]
+    assert note.status == "shipped"

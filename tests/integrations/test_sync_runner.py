@@ -236,3 +236,18 @@ def test_a_transient_error_before_the_last_attempt_is_raised_for_retry(integrati
     integration.refresh_from_db()
     assert integration.consecutive_failures == 0
     assert integration.sync_locked_until is None
+
+
+@pytest.mark.parametrize("count", [4, 12])
+def test_a_rerun_over_known_shipments_costs_queries_per_page_not_per_shipment(
+    brand, integration, fake, count, django_assert_max_num_queries
+):
+    notes(brand, *[f"DN-{n}" for n in range(count)])
+    fake.shipments = [shipment(f"DN-{n}") for n in range(count)]
+    assert sync_integration(integration.pk).applied == count
+
+    pages = count // facts.PAGE_SIZE + 1
+    # lease, run log and cursor bookkeeping, then one look-up and one progress save per page
+    with django_assert_max_num_queries(14 + 3 * pages):
+        rerun = sync_integration(integration.pk)
+    assert (rerun.fetched, rerun.applied) == (count, 0)

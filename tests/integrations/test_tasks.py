@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from brands.scoping import scopes_disabled
 from config.celery import app as celery_app
@@ -11,6 +14,7 @@ from integrations.http import RateLimited
 from integrations.models import ConnectionStatus, Integration, StatusReason, SyncRun
 from integrations.shipandco import tasks
 from integrations.sync import retry_countdown
+from integrations.tasks import prune_sync_runs
 from notifications.models import Notification
 from tests.factories import DeliveryNoteFactory
 from tests.integrations.conftest import make_integration
@@ -147,3 +151,18 @@ def test_sync_of_a_deleted_integration_does_nothing(db, missing_id):
     with scopes_disabled():
         assert not Integration.objects.filter(pk=missing_id).exists()
     assert tasks.sync_brand.delay(missing_id).get() == "not_connected"
+
+
+def test_old_sync_runs_are_pruned_and_recent_ones_kept(integration, other_brand, settings):
+    settings.SYNC_RUN_RETENTION_DAYS = 30
+    other = make_integration(other_brand)
+    now = timezone.now()
+    for target in (integration, other):
+        SyncRun.objects.create(brand_id=target.brand_id, integration=target, started_at=now)
+        SyncRun.objects.create(
+            brand_id=target.brand_id, integration=target, started_at=now - timedelta(days=31)
+        )
+
+    assert prune_sync_runs() == 2
+    with scopes_disabled():
+        assert list(SyncRun.objects.values_list("started_at", flat=True)) == [now, now]
