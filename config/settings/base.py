@@ -145,6 +145,7 @@ if CELERY_BROKER_URL == "filesystem://":
         "data_folder_out": str(_broker_dir),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
         "store_processed": False,
+        "control_folder": str(VAR_DIR / "celery" / "control"),
     }
     # kombu's filesystem transport does not create its folders; any process may enqueue first.
     _broker_dir.mkdir(parents=True, exist_ok=True)
