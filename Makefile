@@ -1,5 +1,5 @@
 # Two commands: `make run` (set up and serve with worker, beat and sandbox) and `make test`.
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
@@ -9,13 +9,13 @@ WEB_PORT ?= 8000
 .PHONY: run test install lint format messages clean
 
 $(BIN)/python:
-	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || \
+		{ echo "Python 3.11 or newer is required (tried: '$(PYTHON)'; set PYTHON=...)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet --upgrade pip 2>&1 | grep -v 'is ignored' || true
-	$(BIN)/python -m pip install --quiet -e '.[dev]' 2>&1 | grep -v 'is ignored' || true
-	$(BIN)/python -c "import django, celery, httpx, pytest_django" 
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	rm -f $(VENV)/.installed-*; touch $(STAMP)
 
 install: $(STAMP)
@@ -36,6 +36,10 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Forget the demo's database, mail, broker and sandbox state; `make run` seeds afresh.
+clean:
+	rm -rf var
+
 messages: install
-	$(BIN)/python manage.py makemessages -l ja --ignore=.venv --ignore=var --ignore=sandbox
+	$(BIN)/python manage.py makemessages -l ja --ignore=.venv --ignore=var --ignore=sandbox --ignore=tests --no-obsolete
 	$(BIN)/python manage.py compilemessages --ignore=.venv
