@@ -38,7 +38,7 @@ class NoteFilterForm(forms.Form):
         label=_("Status"),
         required=False,
         choices=ShippingStatus.choices,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     issued_from = forms.DateField(label=_("Issued from"), required=False, widget=_date_input())
     issued_to = forms.DateField(label=_("Issued to"), required=False, widget=_date_input())
@@ -231,10 +231,16 @@ class LineForm(forms.ModelForm):
         return quantity
 
 
+class BaseLineFormSet(forms.BaseInlineFormSet):
+    # Django's default ("Please submit at least 1 form.") speaks of forms, not of lines.
+    default_error_messages = {"too_few_forms": _("Add at least one line.")}
+
+
 LineFormSet = forms.inlineformset_factory(
     DeliveryNote,
     DeliveryNoteLine,
     form=LineForm,
+    formset=BaseLineFormSet,
     extra=0,
     min_num=1,
     validate_min=True,

@@ -23,6 +23,7 @@ from delivery_notes.forms import NoteFilterForm
 from delivery_notes.models import OPEN_STATUSES, Activity, DeliveryNote, Platform, Shipment
 from delivery_notes.models import ShippingStatus as Status
 from integrations.models import ConnectionStatus, Integration
+from integrations.registry import COMING_SOON
 
 
 def _search(q: str) -> Q:
@@ -138,6 +139,7 @@ class IntegrationTile:
     last_synced_at: datetime | None
     url_name: str
     anchor: str
+    coming_soon: bool
 
 
 def integration_tiles() -> list[IntegrationTile]:
@@ -156,10 +158,11 @@ def integration_tiles() -> list[IntegrationTile]:
                 label=platform.label,
                 status=status,
                 status_label=ConnectionStatus(status).label,
-                reason=integration.status_reason if integration else "",
+                reason=integration.status_reason_display if integration else "",
                 last_synced_at=integration.last_synced_at if integration else None,
                 url_name="shipandco:settings" if is_shipandco else "integration_list",
                 anchor="" if is_shipandco else f"#{platform.value}",
+                coming_soon=platform in COMING_SOON,
             )
         )
     return tiles

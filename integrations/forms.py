@@ -82,7 +82,9 @@ class ConnectionForm(forms.Form):
             token.help_text = _("Saved: %(masked)s. Leave blank to keep the saved token.") % {
                 "masked": mask(integration.credential)
             }
-        if not self.shows_toggle:
+        if self.shows_toggle:
+            self._label_toggle(integration.is_active)
+        else:
             del self.fields["is_active"]
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -93,6 +95,13 @@ class ConnectionForm(forms.Form):
             Field("notification_members"),
             Field("notify_mode"),
         )
+
+    def _label_toggle(self, active: bool) -> None:
+        """The switch names the state it is in; static/js/hakobu.js swaps the label on change."""
+        toggle = self.fields["is_active"]
+        on, off = _("Connection Status: Active"), _("Connection Status: Inactive")
+        toggle.label = on if active else off
+        toggle.widget.attrs.update({"data-label-on": on, "data-label-off": off})
 
     @property
     def shows_toggle(self) -> bool:
