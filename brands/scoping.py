@@ -3,7 +3,8 @@
 Its default manager is a django-scopes ScopedManager, so any query on it outside an active
 `scope(brand=...)` raises ScopeError instead of silently returning every brand's rows. Requests get
 their scope from `brands.middleware.BrandScopeMiddleware`; Celery tasks and commands open one with
-`brand_scope(brand)`; code that must look across brands says so with `scopes_disabled()`.
+`brand_task_scope(brand)` (or `brand_scope(brand)` when they write no text for people); code that
+must look across brands says so with `scopes_disabled()`.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.db import models
+from django.utils import timezone, translation
 from django_scopes import scope, scopes_disabled
 from django_scopes.manager import ScopedManager
 
-__all__ = ["BrandOwned", "brand_scope", "scopes_disabled"]
+__all__ = ["BrandOwned", "brand_scope", "brand_task_scope", "scopes_disabled"]
 
 
 class BrandOwned(models.Model):
@@ -38,4 +40,19 @@ def brand_scope(brand) -> Iterator[None]:
     if brand is None:
         raise ValueError("brand_scope() needs a brand.")
     with scope(brand=brand):
+        yield
+
+
+@contextmanager
+def brand_task_scope(brand) -> Iterator[None]:
+    """Background work for one brand: its scope, and its language and time zone.
+
+    Texts a task stores for people to read later (run logs, import errors, export warnings) are
+    then written in the brand's language, as a request would in the user's.
+    """
+    with (
+        brand_scope(brand),
+        translation.override(brand.language),
+        timezone.override(brand.time_zone),
+    ):
         yield

@@ -4,7 +4,7 @@ from celery import shared_task
 from django.db import OperationalError
 
 from brands.models import Brand
-from brands.scoping import brand_scope
+from brands.scoping import brand_task_scope
 from delivery_notes import importing
 
 
@@ -23,7 +23,7 @@ def run_import_job(self, brand_id: int, job_id: int) -> None:
     the last retry marks it failed so the page stops waiting.
     """
     brand = Brand.objects.get(pk=brand_id)
-    with brand_scope(brand):
+    with brand_task_scope(brand):
         try:
             importing.process_job(job_id)
         except OperationalError:

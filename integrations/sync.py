@@ -26,7 +26,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from brands.scoping import brand_scope, scopes_disabled
+from brands.scoping import brand_task_scope, scopes_disabled
 from delivery_notes.models import DeliveryNote, Shipment
 from delivery_notes.services import record_shipment
 from integrations import notices
@@ -386,7 +386,7 @@ def sync_integration(integration_id: int, *, final_attempt: bool = True) -> Sync
         integration = Integration.objects.select_related("brand").filter(pk=integration_id).first()
     if integration is None or not integration.is_syncable:
         return None
-    with brand_scope(integration.brand):
+    with brand_task_scope(integration.brand):
         source = get_platform(integration.platform).build_source(integration)
         try:
             return SyncRunner(integration, source).run(final_attempt=final_attempt)

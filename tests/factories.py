@@ -27,6 +27,7 @@ class BrandFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Brand {n}")
     slug = factory.Sequence(lambda n: f"brand-{n}")
+    language = "en"
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

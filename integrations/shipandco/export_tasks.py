@@ -8,7 +8,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import InterfaceError, OperationalError, transaction
 
-from brands.scoping import brand_scope, scopes_disabled
+from brands.scoping import brand_task_scope, scopes_disabled
 from integrations.shipandco import export as services
 from integrations.shipandco.models import CsvExport
 
@@ -41,7 +41,7 @@ def run_csv_export(self, export_id: int) -> None:
         return
     # On the last try every error is final: the export is marked failed instead of waiting.
     retryable = RETRYABLE if self.request.retries < MAX_RETRIES else ()
-    with brand_scope(export.brand):
+    with brand_task_scope(export.brand):
         services.run_export(export_id, retryable=retryable)
 
 

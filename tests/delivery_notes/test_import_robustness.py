@@ -55,3 +55,19 @@ def test_a_background_import_that_crashes_fails_instead_of_running_forever(
     ]
     with brand_scope(brand):
         assert not DeliveryNote.objects.exists()
+
+
+def test_a_background_import_reports_its_errors_in_the_brands_language(
+    brand, staff_client, settings, django_capture_on_commit_callbacks
+):
+    brand.language = "ja"
+    brand.save(update_fields=["language"])
+    settings.DELIVERY_NOTE_IMPORT_ASYNC_ROWS = 0  # every file goes to the worker
+    body = csv_text([row("DN-1", item_quantity="many")])
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(staff_client, brand, body.encode())
+
+    with scopes_disabled():
+        job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.FAILED
+    assert "数値ではありません" in job.errors[0]["message"]
