@@ -5,10 +5,12 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordMixin
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from brands import login_throttle
 from brands.models import Role, User
 
 
@@ -24,6 +26,26 @@ class EmailAuthenticationForm(AuthenticationForm):
 
     def clean_username(self) -> str:
         return self.cleaned_data["username"].strip().lower()
+
+    def clean(self) -> dict:
+        email = self.cleaned_data.get("username") or ""
+        if email and login_throttle.is_locked(email):
+            raise ValidationError(
+                _(
+                    "Too many failed attempts for this email. Wait %(minutes)d minutes, or reset "
+                    "your password."
+                )
+                % {"minutes": settings.LOGIN_LOCKOUT_SECONDS // 60},
+                code="locked",
+            )
+        try:
+            cleaned = super().clean()
+        except ValidationError:
+            if email:
+                login_throttle.record_failure(email)
+            raise
+        login_throttle.clear(email)
+        return cleaned
 
 
 class LocalizedPasswordResetForm(PasswordResetForm):

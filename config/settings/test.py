@@ -15,3 +15,5 @@ STORAGES = {
 HAKOBU_SECRET_KEYS = ["dGVzdC1vbmx5LWZlcm5ldC1rZXktLS0tLS0tLS0tMDA="]
 # Tests serve static files through the finders (live_server); no collected directory exists.
 STATIC_ROOT = None
+# Each test process its own cache, even when REDIS_URL is set for the real-worker test.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

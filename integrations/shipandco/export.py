@@ -64,7 +64,7 @@ def csv_export_enabled() -> bool:
 
 def export_filename(brand: Brand, moment: datetime) -> str:
     local = timezone.localtime(moment, zoneinfo.ZoneInfo(brand.time_zone))
-    return f"shipandco-{brand.slug}-{local:%Y%m%d-%H%M}.csv"
+    return f"shipandco-{brand.slug}-{local:%Y%m%d-%H%M%S}.csv"
 
 
 def _batches(items: Sequence[Any], size: int = BATCH_SIZE) -> Iterator[Sequence[Any]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.core import mail
+from django.core.cache import cache
 from django.urls import reverse
 
 from tests.factories import UserFactory
@@ -97,3 +98,37 @@ def test_password_change(admin_client, admin_member):
     assert response.url == reverse("password_change_done")
     admin_member.user.refresh_from_db()
     assert admin_member.user.check_password("Another-long-passphrase")
+
+
+def test_repeated_wrong_passwords_lock_that_email_for_a_while(client, admin_member, settings):
+    cache.clear()
+    settings.LOGIN_MAX_FAILURES = 3
+    login = reverse("login")
+    email = admin_member.user.email
+    for _attempt in range(3):
+        response = client.post(login, {"username": email.upper(), "password": "wrong"})
+        assert response.status_code == 200 and not response.wsgi_request.user.is_authenticated
+
+    # Even the right password is refused now, with a message that says what to do.
+    response = client.post(login, {"username": email, "password": "password"})
+    assert not response.wsgi_request.user.is_authenticated
+    assert "Too many failed attempts" in response.content.decode()
+
+    # Another email is not affected; once the window has passed, the right password works again.
+    other = UserFactory(email="other@a.example")
+    assert client.post(login, {"username": other.email, "password": "password"}).status_code == 302
+    client.logout()
+    cache.clear()  # the counter's expiry
+    assert client.post(login, {"username": email, "password": "password"}).status_code == 302
+
+
+def test_a_successful_login_resets_the_failure_count(client, admin_member, settings):
+    cache.clear()
+    settings.LOGIN_MAX_FAILURES = 2
+    login = reverse("login")
+    email = admin_member.user.email
+    client.post(login, {"username": email, "password": "wrong"})
+    assert client.post(login, {"username": email, "password": "password"}).status_code == 302
+    client.logout()
+    client.post(login, {"username": email, "password": "wrong"})
+    assert client.post(login, {"username": email, "password": "password"}).status_code == 302

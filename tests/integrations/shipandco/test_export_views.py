@@ -114,7 +114,7 @@ def test_small_export_downloads_at_once_and_is_recorded(client, brand, staff_mem
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert re.fullmatch(
-        r'attachment; filename="shipandco-brand-a-\d{8}-\d{4}\.csv"',
+        r'attachment; filename="shipandco-brand-a-\d{8}-\d{6}\.csv"',
         response["Content-Disposition"],
     )
     raw = content(response)
