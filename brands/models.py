@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 import zoneinfo
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -149,7 +149,7 @@ class Invitation(BrandOwned):
         return self.email
 
     @property
-    def expires_at(self):
+    def expires_at(self) -> datetime:
         return self.created_at + timedelta(days=settings.INVITATION_MAX_AGE_DAYS)
 
     @property

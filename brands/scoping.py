@@ -11,11 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.utils import timezone, translation
 from django_scopes import scope, scopes_disabled
 from django_scopes.manager import ScopedManager
+
+if TYPE_CHECKING:
+    from brands.models import Brand
 
 __all__ = ["BrandOwned", "brand_scope", "brand_task_scope", "scopes_disabled"]
 
@@ -35,7 +39,7 @@ class BrandOwned(models.Model):
 
 
 @contextmanager
-def brand_scope(brand) -> Iterator[None]:
+def brand_scope(brand: Brand) -> Iterator[None]:
     """Activate the scope of one brand (never None: django-scopes would then filter nothing)."""
     if brand is None:
         raise ValueError("brand_scope() needs a brand.")
@@ -44,7 +48,7 @@ def brand_scope(brand) -> Iterator[None]:
 
 
 @contextmanager
-def brand_task_scope(brand) -> Iterator[None]:
+def brand_task_scope(brand: Brand) -> Iterator[None]:
     """Background work for one brand: its scope, and its language and time zone.
 
     Texts a task stores for people to read later (run logs, import errors, export warnings) are

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from brands.models import Brand, Invitation, Membership, Role, User
+from notifications.services import notify
 
 LAST_ADMIN_MESSAGE = gettext_lazy(
     "A brand needs at least one Admin. Make another member an Admin first."
@@ -99,10 +100,26 @@ def accept_invitation(invitation: Invitation, user: User) -> Membership:
     )
     if not claimed:  # another request accepted it a moment ago
         raise ValidationError(_("This invitation has already been used."), code="used")
-    membership, _created = Membership.objects.get_or_create(
+    membership, created = Membership.objects.get_or_create(
         brand=invitation.brand, user=user, defaults={"role": invitation.role}
     )
+    if created:
+        announce_new_member(membership)
     return membership
+
+
+def announce_new_member(membership: Membership) -> None:
+    """Tell the brand's admins (emailed after commit) who joined, so a stranger never goes unseen."""
+    admins = (
+        Membership.objects.filter(role=Role.ADMIN).exclude(pk=membership.pk).select_related("user")
+    )
+    notify(
+        brand=membership.brand,
+        members=admins,
+        event="member_joined",
+        url=reverse("member_list", kwargs={"brand_slug": membership.brand.slug}),
+        context={"member": membership},
+    )
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from brands.models import Brand, User
 from delivery_notes.countries import normalize_country_code
 from delivery_notes.line_options import format_options, parse_options
 from delivery_notes.models import DeliveryNote, DeliveryNoteLine, Platform, ShippingStatus
@@ -256,7 +257,9 @@ def line_formset_helper() -> FormHelper:
 
 
 @transaction.atomic
-def save_note(form: NoteForm, lines: forms.BaseInlineFormSet, *, brand, actor) -> DeliveryNote:
+def save_note(
+    form: NoteForm, lines: forms.BaseInlineFormSet, *, brand: Brand, actor: User
+) -> DeliveryNote:
     """Save a valid note form and its lines (in form order) and log the change."""
     created = form.instance.pk is None
     note = form.save(commit=False)

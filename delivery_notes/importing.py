@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from brands.models import Brand
+from brands.models import Brand, User
 from delivery_notes import csv_import
 from delivery_notes.csv_import import ImportFileError, RowError
 from delivery_notes.models import ImportJob
@@ -55,7 +55,9 @@ def _conflict_error() -> RowError:
     )
 
 
-def _write(brand: Brand, parsed: csv_import.ParseResult, *, actor, filename: str) -> int:
+def _write(
+    brand: Brand, parsed: csv_import.ParseResult, *, actor: User | None, filename: str
+) -> int:
     notes = create_notes(
         brand,
         [(draft.values, draft.lines) for draft in parsed.drafts],
@@ -65,7 +67,7 @@ def _write(brand: Brand, parsed: csv_import.ParseResult, *, actor, filename: str
     return len(notes)
 
 
-def start_import(brand: Brand, data: bytes, *, filename: str, actor) -> ImportOutcome:
+def start_import(brand: Brand, data: bytes, *, filename: str, actor: User) -> ImportOutcome:
     """Import an uploaded file now, or queue it when it is large. Raises ImportFileError."""
     text = csv_import.decode(data)
     rows = csv_import.count_rows(text)
@@ -81,7 +83,7 @@ def start_import(brand: Brand, data: bytes, *, filename: str, actor) -> ImportOu
         return ImportOutcome(errors=[_conflict_error()])
 
 
-def _queue(brand: Brand, text: str, rows: int, *, filename: str, actor) -> ImportJob:
+def _queue(brand: Brand, text: str, rows: int, *, filename: str, actor: User) -> ImportJob:
     from delivery_notes.tasks import run_import_job
 
     job = ImportJob.objects.create(

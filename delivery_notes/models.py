@@ -94,10 +94,6 @@ class DeliveryNote(BrandOwned):
         return self.number
 
     @property
-    def has_address(self) -> bool:
-        return bool(self.address_line1 and self.postal_code and self.country_code)
-
-    @property
     def is_open(self) -> bool:
         """Nothing has left the warehouse yet: the note may still be edited or cancelled."""
         return self.status in OPEN_STATUSES

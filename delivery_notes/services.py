@@ -13,7 +13,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from brands.models import Brand
+from brands.models import Brand, User
 from delivery_notes.models import (
     Activity,
     DeliveryNote,
@@ -32,7 +32,7 @@ def log_activity(
     verb: str,
     message: str,
     *,
-    actor=None,
+    actor: User | None = None,
     platform: str = Platform.HAKOBU,
     data: Mapping | None = None,
 ) -> Activity:
@@ -48,7 +48,7 @@ def log_activity(
 
 
 def change_status(
-    note: DeliveryNote, status: str, *, actor=None, platform: str = Platform.HAKOBU
+    note: DeliveryNote, status: str, *, actor: User | None = None, platform: str = Platform.HAKOBU
 ) -> bool:
     """Move a note to `status`; returns False (and logs nothing) when it already is there."""
     if note.status == status:
@@ -77,7 +77,7 @@ def log_activities(
     verb: str,
     message: str,
     *,
-    actor=None,
+    actor: User | None = None,
     platform: str = Platform.HAKOBU,
     data: Mapping | None = None,
 ) -> None:
@@ -108,7 +108,7 @@ def move_notes(
     *,
     from_status: str,
     to_status: str,
-    actor=None,
+    actor: User | None = None,
     platform: str = Platform.HAKOBU,
 ) -> list[int]:
     """`change_status` for many notes: those (still) in `from_status` move, in a few queries.
@@ -186,7 +186,7 @@ def record_shipment(
     shipped_on: date | None = None,
     cost=None,
     lines: Mapping[int, int] | None = None,
-    actor=None,
+    actor: User | None = None,
 ) -> Shipment | None:
     """Record a shipment and move the note to Shipped / Partially shipped.
 
@@ -249,7 +249,7 @@ class NoteNotCancellable(Exception):
 
 
 @transaction.atomic
-def cancel_note(note: DeliveryNote, *, actor=None) -> None:
+def cancel_note(note: DeliveryNote, *, actor: User | None = None) -> None:
     """Cancel a note nothing has shipped from yet; raises NoteNotCancellable otherwise."""
     lock_note(note)
     if not note.is_open:
@@ -257,7 +257,7 @@ def cancel_note(note: DeliveryNote, *, actor=None) -> None:
     change_status(note, ShippingStatus.CANCELLED, actor=actor)
 
 
-def cancel_notes(notes: Iterable[DeliveryNote], *, actor=None) -> tuple[int, int]:
+def cancel_notes(notes: Iterable[DeliveryNote], *, actor: User | None = None) -> tuple[int, int]:
     """Cancel every open note among `notes`; returns (cancelled, skipped)."""
     cancelled = skipped = 0
     with transaction.atomic():
@@ -272,7 +272,7 @@ def cancel_notes(notes: Iterable[DeliveryNote], *, actor=None) -> tuple[int, int
 
 
 def log_note_saved(
-    note: DeliveryNote, *, created: bool, changed: Sequence[str], actor=None
+    note: DeliveryNote, *, created: bool, changed: Sequence[str], actor: User | None = None
 ) -> None:
     """Record a create/edit made in Hakobu (field names, not values: notes may hold addresses)."""
     if created:
@@ -291,7 +291,7 @@ def create_notes(
     brand: Brand,
     notes: Sequence[tuple[Mapping, Sequence[Mapping]]],
     *,
-    actor=None,
+    actor: User | None = None,
     import_file: str,
 ) -> list[DeliveryNote]:
     """Create many notes with their lines and a "created" activity each, in few queries.

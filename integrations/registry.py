@@ -17,6 +17,8 @@ from django.utils.module_loading import import_string
 from delivery_notes.models import Platform
 
 if TYPE_CHECKING:
+    from celery import Task
+
     from brands.models import Brand
     from integrations.models import Integration
     from integrations.sync import ShipmentSource
@@ -45,7 +47,7 @@ class PlatformSpec:
         return import_string(self.token_checker)
 
     @property
-    def sync_task(self):
+    def sync_task(self) -> Task:
         return import_string(self.sync_task_path)
 
 

@@ -20,7 +20,7 @@ from brands.permissions import RoleRequiredMixin, role_required
 from delivery_notes.models import Platform
 from integrations.forms import ConnectionForm
 from integrations.models import Integration
-from integrations.registry import COMING_SOON, PLATFORMS, get_platform
+from integrations.registry import COMING_SOON, PLATFORMS, PlatformSpec, get_platform
 from integrations.secrets import mask
 from integrations.services import ConnectionRefused, enqueue_sync, get_integration, save_connection
 
@@ -52,7 +52,7 @@ class PlatformMixin:
 
     platform: str = ""
 
-    def get_spec(self):
+    def get_spec(self) -> PlatformSpec:
         return get_platform(self.platform)
 
     def get_integration(self) -> Integration:

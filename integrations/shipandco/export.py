@@ -31,7 +31,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from brands.models import Brand
+from brands.models import Brand, User
 from brands.scoping import scopes_disabled
 from delivery_notes import activity
 from delivery_notes.models import DeliveryNote, Platform, ShippingStatus
@@ -73,7 +73,7 @@ def _batches(items: Sequence[Any], size: int = BATCH_SIZE) -> Iterator[Sequence[
 
 
 def create_export(
-    *, brand: Brand, user, notes: QuerySet[DeliveryNote], encoding: str
+    *, brand: Brand, user: User, notes: QuerySet[DeliveryNote], encoding: str
 ) -> CsvExport | None:
     """Record a pending export of `notes` (in their list order); None when nothing is selected."""
     now = timezone.now()

@@ -20,8 +20,8 @@ from __future__ import annotations
 # --- REST API --------------------------------------------------------------------------------
 # confirmed: header name; likely: base URL (settings.SHIPANDCO_API_URL, default in settings)
 AUTH_HEADER = "x-access-token"
-# confirmed: "remaining/maximum" per time unit; window length uncertain
-RATE_LIMIT_HEADER = "x-api-call-limit"
+# confirmed: Ship&co sends `x-api-call-limit: remaining/maximum` per time unit (window length
+# uncertain). Hakobu does not read it: a 429's Retry-After (or backoff) decides when to try again.
 # likely: a cheap authenticated GET that answers 200 for a valid token, 401/403 otherwise
 TOKEN_CHECK_PATH = "carriers"
 # list confirmed by public clients; paging and filter parameter names uncertain
@@ -93,7 +93,8 @@ CSV_PRODUCT_COLUMNS: dict[str, str] = {
     "hs_code": "ProductHSCode",
     "origin_country": "ProductOriginCountry",
 }
-CSV_WEIGHT_UNIT = "g"  # uncertain: grams per item (Ship&co parcels use grams)
+# uncertain: ProductWeight is written in grams per item (Ship&co parcels use grams); a different
+# unit would need a conversion in csv_format.product_cells.
 # confirmed: Ship&co's maximum lengths (characters); Hakobu warns, never cuts
 CSV_LENGTH_LIMITS: dict[str, int] = {
     "RecipientFirstName": 35,

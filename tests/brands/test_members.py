@@ -16,6 +16,7 @@ from brands import services
 from brands.models import Invitation, Membership, Role, User
 from brands.scoping import brand_scope, scopes_disabled
 from brands.tasks import send_invitation_email
+from notifications.models import Notification
 from tests.factories import MembershipFactory, UserFactory
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -388,3 +389,21 @@ def test_an_admin_may_step_down_when_another_admin_remains(admin_client, brand, 
 
     assert response.headers["HX-Redirect"] == reverse("home")  # the members page is now 403
     assert membership(brand, admin_member.user).role == Role.STAFF
+
+
+def test_the_brands_admins_are_told_who_joined(
+    client, brand, admin_member, invitation, django_capture_on_commit_callbacks
+):
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            accept_path(invitation),
+            {"name": "New Person", "password1": "Long-pass-1x", "password2": "Long-pass-1x"},
+        )
+
+    with scopes_disabled():
+        joined = Notification.objects.get(event="member_joined")
+    assert joined.recipient == admin_member.user
+    assert "New Person" in joined.subject
+    assert joined.url == reverse("member_list", args=[brand.slug])
+    assert [m.to for m in mail.outbox] == [[admin_member.user.email]]

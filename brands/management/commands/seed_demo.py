@@ -24,6 +24,7 @@ from brands.management.demo_data import (
 )
 from brands.models import Brand, Membership, Role, User
 from brands.scoping import brand_scope
+from brands.services import announce_new_member
 from delivery_notes.models import (
     Activity,
     DeliveryNote,
@@ -33,7 +34,6 @@ from delivery_notes.models import (
 )
 from delivery_notes.services import change_status, log_activity, record_shipment
 from integrations.models import ConnectionStatus, Integration
-from notifications.services import notify
 
 DEMO_PASSWORD = "demo"
 BRANDS = [
@@ -94,14 +94,7 @@ class Command(BaseCommand):
             brand=brand, user=user, defaults={"role": role}
         )
         if joined and role != Role.ADMIN:
-            admins = Membership.objects.filter(role=Role.ADMIN).select_related("user")
-            notify(
-                brand=brand,
-                members=admins,
-                event="member_joined",
-                url=f"/b/{brand.slug}/members/",
-                context={"member": membership},
-            )
+            announce_new_member(membership)
         return membership
 
     def _notes(self, brand: Brand, spec: dict, memberships: list[Membership]) -> int:
