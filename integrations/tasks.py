@@ -3,6 +3,7 @@ the run log."""
 
 from __future__ import annotations
 
+import zoneinfo
 from datetime import datetime, timedelta
 
 from celery import shared_task
@@ -28,9 +29,16 @@ def digest_shipments(integration: Integration, since: datetime) -> list[Shipment
     return [shipments[pk] for pk in ids if pk in shipments]
 
 
+def digest_due(integration: Integration, now: datetime) -> bool:
+    """At INTEGRATION_DIGEST_HOUR in the brand's own time zone."""
+    local = timezone.localtime(now, zoneinfo.ZoneInfo(integration.brand.time_zone))
+    return local.hour == settings.INTEGRATION_DIGEST_HOUR
+
+
 @shared_task
 def send_shipment_digests() -> int:
-    """Beat entry (daily): one summary per integration whose members chose the digest.
+    """Beat entry (hourly): one summary per integration whose members chose the digest, sent when
+    it is the digest hour where the brand is.
 
     Covers the last 24 hours, or less when a digest already went out (a re-run sends nothing new).
     """
@@ -39,7 +47,7 @@ def send_shipment_digests() -> int:
         integrations = [
             integration
             for integration in Integration.objects.select_related("brand").filter(is_active=True)
-            if integration.notify_mode == NotifyMode.DAILY
+            if integration.notify_mode == NotifyMode.DAILY and digest_due(integration, now)
         ]
     sent = 0
     for integration in integrations:

@@ -180,7 +180,8 @@ SANDBOX_URL = env.str("SANDBOX_URL", default="")
 # Delivery-note CSV imports with more rows than this run in a Celery task with a progress bar.
 DELIVERY_NOTE_IMPORT_ASYNC_ROWS = env.int("DELIVERY_NOTE_IMPORT_ASYNC_ROWS", default=300)
 # Shipment sync (every platform): alert after N failed runs in a row; a shipment without tracking
-# holds the cursor at most this long; a first sync looks back this far; the digest hour (local).
+# holds the cursor at most this long; a first sync looks back this far; the digest hour (in each
+# brand's time zone).
 INTEGRATION_FAILURE_ALERT_AFTER = env.int("INTEGRATION_FAILURE_ALERT_AFTER", default=3)
 INTEGRATION_PENDING_HOLD_DAYS = env.int("INTEGRATION_PENDING_HOLD_DAYS", default=7)
 INTEGRATION_INITIAL_LOOKBACK_DAYS = env.int("INTEGRATION_INITIAL_LOOKBACK_DAYS", default=30)
@@ -198,7 +199,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     "integrations-shipment-digest": {
         "task": "integrations.tasks.send_shipment_digests",
-        "schedule": crontab(hour=INTEGRATION_DIGEST_HOUR, minute=0),
+        # Hourly: each brand gets its digest at INTEGRATION_DIGEST_HOUR in its own time zone.
+        "schedule": crontab(minute=0),
     },
     "integrations-prune-sync-runs": {
         "task": "integrations.tasks.prune_sync_runs",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from io import StringIO
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
@@ -51,8 +52,16 @@ def test_command_reports_a_failed_run(integration, fake):
     assert "brand-a: failed" in run_command("--platform", "shipandco")
 
 
+@pytest.fixture
+def digest_hour_now(brand, settings):
+    """Make it the digest hour where `brand` is."""
+    settings.INTEGRATION_DIGEST_HOUR = timezone.localtime(
+        timezone.now(), ZoneInfo(brand.time_zone)
+    ).hour
+
+
 def test_daily_digest_replaces_per_sync_emails(
-    brand, admin_member, fake, django_capture_on_commit_callbacks
+    brand, admin_member, fake, digest_hour_now, django_capture_on_commit_callbacks
 ):
     integration = make_integration(
         brand, members=[admin_member], config={"notify_mode": NotifyMode.DAILY}
@@ -74,7 +83,7 @@ def test_daily_digest_replaces_per_sync_emails(
     assert f"/b/brand-a/delivery-notes/{first.pk}/" in message.body
 
 
-def test_digest_covers_only_the_last_day(brand, admin_member, fake):
+def test_digest_covers_only_the_last_day(brand, admin_member, fake, digest_hour_now):
     integration = make_integration(
         brand, members=[admin_member], config={"notify_mode": NotifyMode.DAILY}
     )
@@ -86,3 +95,24 @@ def test_digest_covers_only_the_last_day(brand, admin_member, fake):
     assert send_shipment_digests() == 0
     with scopes_disabled():
         assert not Notification.objects.filter(event="integration_shipments_synced").exists()
+
+
+def test_each_brand_gets_its_digest_at_the_digest_hour_in_its_own_time_zone(
+    brand, admin_member, fake, settings
+):
+    integration = make_integration(
+        brand, members=[admin_member], config={"notify_mode": NotifyMode.DAILY}
+    )
+    DeliveryNoteFactory(brand=brand, number="DN-1")
+    fake.shipments = [shipment("DN-1")]
+    sync_integration(integration.pk)
+    tokyo_hour = timezone.localtime(timezone.now(), ZoneInfo("Asia/Tokyo")).hour
+    settings.INTEGRATION_DIGEST_HOUR = tokyo_hour
+
+    brand.time_zone = "Europe/Copenhagen"  # 7 or 8 hours behind Tokyo: not its hour yet
+    brand.save(update_fields=["time_zone"])
+    assert send_shipment_digests() == 0
+
+    brand.time_zone = "Asia/Tokyo"
+    brand.save(update_fields=["time_zone"])
+    assert send_shipment_digests() == 1
