@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -70,3 +71,11 @@ def make_integration(brand, *, token: str = TOKEN, members=(), **fields) -> Inte
 @pytest.fixture
 def integration(brand, admin_member) -> Integration:
     return make_integration(brand, members=[admin_member])
+
+
+@pytest.fixture
+def digest_hour_now(brand, settings) -> None:
+    """Make it the daily digest's hour where `brand` is."""
+    settings.INTEGRATION_DIGEST_HOUR = timezone.localtime(
+        timezone.now(), ZoneInfo(brand.time_zone)
+    ).hour

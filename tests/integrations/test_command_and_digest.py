@@ -52,14 +52,6 @@ def test_command_reports_a_failed_run(integration, fake):
     assert "brand-a: failed" in run_command("--platform", "shipandco")
 
 
-@pytest.fixture
-def digest_hour_now(brand, settings):
-    """Make it the digest hour where `brand` is."""
-    settings.INTEGRATION_DIGEST_HOUR = timezone.localtime(
-        timezone.now(), ZoneInfo(brand.time_zone)
-    ).hour
-
-
 def test_daily_digest_replaces_per_sync_emails(
     brand, admin_member, fake, digest_hour_now, django_capture_on_commit_callbacks
 ):

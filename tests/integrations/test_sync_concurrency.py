@@ -166,7 +166,7 @@ def test_the_synced_summary_costs_no_query_per_shipment(brand, integration, fake
 
 
 def test_a_digest_that_fails_to_send_is_sent_by_the_next_run(
-    brand, admin_member, fake, monkeypatch
+    brand, admin_member, fake, monkeypatch, digest_hour_now
 ):
     integration = make_integration(
         brand, members=[admin_member], config={"notify_mode": NotifyMode.DAILY}
