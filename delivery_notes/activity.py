@@ -28,12 +28,16 @@ def register(verb: str) -> Callable[[Renderer], Renderer]:
     return decorator
 
 
+def render(verb: str, data: Mapping) -> str:
+    """An entry's text in the active language; KeyError for a verb nobody registered."""
+    return _RENDERERS[verb](data)
+
+
 def describe(activity: Activity) -> str:
-    render = _RENDERERS.get(activity.verb)
     try:
-        return render(activity.data or {}) if render else activity.message
+        return render(activity.verb, activity.data or {})
     except (KeyError, ValueError, TypeError):
-        return activity.message  # an entry written before its data had this shape
+        return activity.message  # an unknown verb, or data written before it had this shape
 
 
 def _status_label(code: str) -> str:

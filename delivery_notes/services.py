@@ -11,9 +11,9 @@ from datetime import date
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from brands.models import Brand, User
+from delivery_notes import activity
 from delivery_notes.models import (
     Activity,
     DeliveryNote,
@@ -30,20 +30,22 @@ BATCH_SIZE = 500
 def log_activity(
     note: DeliveryNote,
     verb: str,
-    message: str,
+    message: str | None = None,
     *,
     actor: User | None = None,
     platform: str = Platform.HAKOBU,
     data: Mapping | None = None,
 ) -> Activity:
+    """Write an entry; its stored message defaults to the verb's text (see `activity`)."""
+    data = dict(data or {})
     return Activity.objects.create(
         brand_id=note.brand_id,
         note=note,
         actor=actor,
         platform=platform,
         verb=verb,
-        message=message,
-        data=dict(data or {}),
+        message=activity.render(verb, data) if message is None else message,
+        data=data,
     )
 
 
@@ -57,25 +59,16 @@ def change_status(
     note.status = status
     note.status_changed_at = timezone.now()
     note.save(update_fields=["status", "status_changed_at", "updated_at"])
-    message, data = _status_entry(previous, status)
-    log_activity(note, "status", message, actor=actor, platform=platform, data=data)
+    log_activity(
+        note, "status", actor=actor, platform=platform, data={"from": previous, "to": status}
+    )
     return True
-
-
-def _status_entry(previous: str, status: str) -> tuple[str, dict[str, str]]:
-    """Message and data of a "status" activity (`activity` re-renders it for each reader)."""
-    message = _("Status changed from %(old)s to %(new)s") % {
-        "old": ShippingStatus(previous).label,
-        "new": ShippingStatus(status).label,
-    }
-    return message, {"from": previous, "to": status}
 
 
 def log_activities(
     brand: Brand,
     note_ids: Sequence[int],
     verb: str,
-    message: str,
     *,
     actor: User | None = None,
     platform: str = Platform.HAKOBU,
@@ -85,6 +78,7 @@ def log_activities(
 
     Batches are built one at a time, so memory stays flat however many notes there are.
     """
+    message = activity.render(verb, data or {})
     for start in range(0, len(note_ids), BATCH_SIZE):
         Activity.objects.bulk_create(
             [
@@ -129,8 +123,14 @@ def move_notes(
                 status=to_status, status_changed_at=now, updated_at=now
             )
             moved += batch
-        message, data = _status_entry(from_status, to_status)
-        log_activities(brand, moved, "status", message, actor=actor, platform=platform, data=data)
+        log_activities(
+            brand,
+            moved,
+            "status",
+            actor=actor,
+            platform=platform,
+            data={"from": from_status, "to": to_status},
+        )
     return moved
 
 
@@ -228,8 +228,6 @@ def record_shipment(
     log_activity(
         note,
         "shipment",
-        _("Shipment recorded: %(carrier)s %(tracking)s")
-        % {"carrier": carrier or "-", "tracking": ", ".join(tracking_numbers) or "-"},
         actor=actor,
         platform=platform,
         data={
@@ -276,15 +274,9 @@ def log_note_saved(
 ) -> None:
     """Record a create/edit made in Hakobu (field names, not values: notes may hold addresses)."""
     if created:
-        log_activity(note, "created", _("Delivery note created"), actor=actor)
+        log_activity(note, "created", actor=actor)
     elif changed:
-        log_activity(
-            note,
-            "edited",
-            _("Delivery note edited: %(fields)s") % {"fields": ", ".join(changed)},
-            actor=actor,
-            data={"fields": list(changed)},
-        )
+        log_activity(note, "edited", actor=actor, data={"fields": list(changed)})
 
 
 def create_notes(
@@ -310,7 +302,7 @@ def create_notes(
         ],
         batch_size=BATCH_SIZE,
     )
-    message = _("Created by CSV import (%(file)s)") % {"file": import_file or "-"}
+    message = activity.render("created", {"import_file": import_file})
     Activity.objects.bulk_create(
         [
             Activity(

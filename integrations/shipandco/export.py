@@ -256,7 +256,6 @@ def _finish(export: CsvExport, attempt: int, outcome: _Outcome) -> None:
             export.brand,
             outcome.exported_ids,
             ACTIVITY_VERB,
-            _("Exported to Ship&co CSV"),
             actor=export.created_by,
             data={"export_id": export.pk, "file": export.filename},
         )

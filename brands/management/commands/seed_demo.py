@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 
 from brands.management.demo_data import (
     CARRIERS,
@@ -169,7 +168,7 @@ class Command(BaseCommand):
 
         last = at(
             issued,
-            lambda: log_activity(note, "created", _("Delivery note created"), actor=admin),
+            lambda: log_activity(note, "created", actor=admin),
         )
         if plan.target in (ShippingStatus.SHIPPING_REQUESTED, ShippingStatus.CANCELLED):
             last = at(
