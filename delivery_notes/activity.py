@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from django.core.exceptions import FieldDoesNotExist
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from delivery_notes.models import Activity, DeliveryNote, ShippingStatus
@@ -45,8 +46,10 @@ def _status_label(code: str) -> str:
 
 
 def _field_label(name: str) -> str:
+    if name == "lines":
+        return _("Lines")
     try:
-        return str(DeliveryNote._meta.get_field(name).verbose_name)
+        return capfirst(str(DeliveryNote._meta.get_field(name).verbose_name))
     except FieldDoesNotExist:
         return name
 

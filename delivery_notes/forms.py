@@ -293,9 +293,8 @@ def save_note(
     if totals_given["total_weight_grams"] is None:
         note.total_weight_grams = sum(line.quantity * line.weight_grams for line in saved)
     note.save(update_fields=["total_amount", "total_weight_grams", "updated_at"])
-    changed = [str(form.fields[name].label) for name in form.changed_data]
-    if lines.has_changed():
-        changed.append(str(_("Lines")))
+    # Field names, not labels: the activity is worded in each reader's language.
+    changed = [*form.changed_data, *(["lines"] if lines.has_changed() else [])]
     log_note_saved(note, created=created, changed=changed, actor=actor)
     return note
 

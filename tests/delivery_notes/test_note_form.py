@@ -4,8 +4,10 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from brands.scoping import scopes_disabled
+from delivery_notes.activity import describe
 from delivery_notes.models import DeliveryNote
 from tests.delivery_notes.helpers import brand_url, make_note, ship
 
@@ -149,7 +151,11 @@ def test_edit_changes_fields_and_lines(staff_client, brand):
     assert note.recipient_company == "Renamed Shop"
     assert note.total_amount == Decimal("9999")
     assert lines == [("Renamed line", 5, 0), ("Added", 1, 1)]
-    assert edited.data["fields"] == ["Company", "Total amount", "Lines"]
+    assert edited.data["fields"] == ["recipient_company", "total_amount", "lines"]
+    with translation.override("en"):
+        assert describe(edited) == "Delivery note edited: Company, Total amount, Lines"
+    with translation.override("ja"):
+        assert "Company" not in describe(edited) and "明細" in describe(edited)
 
 
 def test_shipped_note_cannot_be_edited(staff_client, brand):
