@@ -118,12 +118,25 @@ class NoteForm(forms.ModelForm):
             "internal_notes": forms.Textarea(attrs={"rows": 2}),
         }
 
+    def _line_sums(self) -> dict[str, Decimal | int]:
+        """What each total is when it follows the saved lines."""
+        lines = (
+            list(self.instance.lines.values_list("quantity", "unit_price", "weight_grams"))
+            if self.instance.pk
+            else []
+        )
+        return {
+            "total_amount": sum((q * price for q, price, _w in lines), Decimal(0)),
+            "total_weight_grams": sum(q * weight for q, _p, weight in lines),
+        }
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        if self.instance.pk is None:
-            # Start empty, not at the model's 0, so a new note's totals add up its lines.
-            self.initial.pop("total_amount", None)
-            self.initial.pop("total_weight_grams", None)
+        # A total left empty is the sum of the lines: show it empty when it is that sum (or the
+        # note is new), so editing the lines keeps it right; a total typed by hand stays.
+        for name, line_sum in self._line_sums().items():
+            if self.instance.pk is None or getattr(self.instance, name) == line_sum:
+                self.initial.pop(name, None)
         self.fields["requested_carrier"].widget.attrs["list"] = "carrier-codes"
         self.helper = FormHelper()
         self.helper.form_tag = False

@@ -172,3 +172,29 @@ def test_form_pages_render(staff_client, brand):
     assert staff_client.get(brand_url("note_create", brand)).status_code == 200
     content = staff_client.get(brand_url("note_edit", brand, pk=note.pk)).content.decode()
     assert "empty-form" in content and "lines-TOTAL_FORMS" in content
+
+
+def test_totals_that_follow_the_lines_keep_following_them_after_an_edit(staff_client, brand):
+    # DeliveryNoteLineFactory: 2 × 3,500 JPY, 250 g each.
+    note = make_note(brand, lines=1, total_amount=Decimal("7000"), total_weight_grams=500)
+    form = staff_client.get(brand_url("note_edit", brand, pk=note.pk)).context["form"]
+    assert form["total_amount"].value() is None  # shown empty: "the sum of the lines"
+    assert form["total_weight_grams"].value() is None
+
+    with scopes_disabled():
+        (line,) = note.lines.all()
+    data = note_data(
+        number=note.number,
+        initial=1,
+        lines=[{"id": str(line.pk), "name": line.name, "quantity": "3", "unit_price": "3500"}],
+    )
+    assert staff_client.post(brand_url("note_edit", brand, pk=note.pk), data).status_code == 302
+    with scopes_disabled():
+        note.refresh_from_db()
+    assert note.total_amount == Decimal("10500")
+
+
+def test_a_total_typed_by_hand_is_shown_and_kept(staff_client, brand):
+    note = make_note(brand, lines=1, total_amount=Decimal("6500"))  # a discount typed by hand
+    form = staff_client.get(brand_url("note_edit", brand, pk=note.pk)).context["form"]
+    assert form["total_amount"].value() == Decimal("6500")
