@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import template
 
 from brands.models import Role
+from delivery_notes.models import Platform
+from integrations.models import ConnectionStatus, Integration
 from integrations.shipandco.export import csv_export_enabled
 
 register = template.Library()
@@ -12,7 +14,16 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def shipandco_csv_state(context: template.Context) -> dict[str, bool]:
-    """`allowed`: the member may export (staff+); `enabled`: Ship&co is Integrated."""
+    """`allowed`: the member may export (staff+); `enabled`: Ship&co is Integrated;
+    `broken`: it was connected but is in Error (say "fix", not "connect")."""
     membership = context.get("membership")
     allowed = bool(membership and membership.has_role(Role.STAFF))
-    return {"allowed": allowed, "enabled": allowed and csv_export_enabled()}
+    enabled = allowed and csv_export_enabled()
+    broken = (
+        allowed
+        and not enabled
+        and Integration.objects.filter(
+            platform=Platform.SHIPANDCO, status=ConnectionStatus.ERROR
+        ).exists()
+    )
+    return {"allowed": allowed, "enabled": enabled, "broken": broken}

@@ -94,7 +94,12 @@ def test_button_is_disabled_until_shipandco_is_integrated(brand, staff_member, i
     html = render_bulk_actions(staff_member)
     assert "formaction" not in html
     assert "disabled" in html
-    assert 'title="Connect Ship&co first"' in html
+    hint = (
+        "Fix the Ship&co connection first"
+        if integration_status == ConnectionStatus.ERROR
+        else "Connect Ship&co first"
+    )
+    assert f'title="{hint}"' in html
     assert f'href="{url("settings", brand)}"' in html
 
 
