@@ -70,6 +70,14 @@ def _shipment(data: Mapping) -> str:
     }
 
 
+@register("shipment_voided")
+def _shipment_voided(data: Mapping) -> str:
+    return _("Shipment cancelled on the platform: %(carrier)s %(tracking)s") % {
+        "carrier": carrier_label(data["carrier"]) or "-",
+        "tracking": ", ".join(data["tracking_numbers"]) or "-",
+    }
+
+
 @register("created")
 def _created(data: Mapping) -> str:
     if "import_file" in data:

@@ -242,6 +242,24 @@ def record_shipment(
     return shipment
 
 
+@transaction.atomic
+def void_shipment(shipment: Shipment, *, actor: User | None = None) -> None:
+    """Undo a shipment the platform cancelled (a voided label): the goods did not leave with it.
+
+    The note goes back to what its other shipments say, or to Shipping requested when none is
+    left; the activity log keeps the voided tracking numbers.
+    """
+    note = shipment.note
+    lock_note(note)
+    data = {"carrier": shipment.carrier, "tracking_numbers": list(shipment.tracking_numbers)}
+    shipment.delete()
+    log_activity(note, "shipment_voided", actor=actor, platform=shipment.platform, data=data)
+    if note.status in (ShippingStatus.SHIPPED, ShippingStatus.PARTIALLY_SHIPPED):
+        still_shipped = Shipment.objects.filter(note=note).exists()
+        status = shipped_status(note) if still_shipped else ShippingStatus.SHIPPING_REQUESTED
+        change_status(note, status, actor=actor, platform=shipment.platform)
+
+
 class NoteNotCancellable(Exception):
     """Goods have left (or the note is already closed): cancelling would contradict a shipment."""
 

@@ -6,7 +6,8 @@ A platform only supplies a `ShipmentSource` (pages of raw items + a parser). The
   external_id), so a malformed item or a crash loses nothing already applied;
 - moves the cursor (latest `created_at` fully handled) after each page while pages come oldest
   first (else only once the whole listing is read), never past a shipment still waiting for a
-  tracking number; the next run starts an overlap window before it;
+  tracking number; the next run starts an overlap window before it, where a shipment recorded
+  earlier and since cancelled on the platform un-ships its note;
 - turns failures into a run log, one "failing" email after N failed runs in a row, one
   "recovered" email after, and a paused connection when the token is rejected.
 """
@@ -28,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from brands.scoping import brand_task_scope, scopes_disabled
 from delivery_notes.models import DeliveryNote, Shipment
-from delivery_notes.services import record_shipment
+from delivery_notes.services import record_shipment, void_shipment
 from integrations import notices
 from integrations.http import AuthRejected, PlatformError, RateLimited, TransientPlatformError
 from integrations.models import (
@@ -46,8 +47,9 @@ logger = logging.getLogger(__name__)
 
 #: How long a run may hold a brand before another worker may take over (renewed every page).
 LEASE = timedelta(minutes=15)
-#: Each run re-reads this much before the cursor: late-visible shipments are not missed.
-OVERLAP = timedelta(minutes=10)
+#: Each run re-reads this much before the cursor: late-visible shipments are not missed, and a
+#: label voided on the platform within this window un-ships its note (known ones cost nothing).
+OVERLAP = timedelta(hours=48)
 #: What a run reads again once it holds the lease (another run or an admin may have changed it).
 LEASED_FIELDS = (
     "is_active",
@@ -191,7 +193,9 @@ class SyncRunner:
                 in_order = in_order and (newest is None or shipment.created_at >= newest)
                 newest = max(newest or shipment.created_at, shipment.created_at)
                 if shipment.external_id in recorded:
-                    result = Result.KNOWN  # the overlap window re-reads these: one query a page
+                    # The overlap window re-reads these (one query a page): only a cancellation
+                    # since it was recorded changes anything.
+                    result = self._void(shipment) if shipment.cancelled else Result.KNOWN
                 else:
                     result = self.apply(shipment, raw)
                 self._count(run, result)
@@ -291,6 +295,13 @@ class SyncRunner:
         if recorded is None:
             return Result.KNOWN
         self.applied.append(recorded)
+        return Result.APPLIED
+
+    def _void(self, shipment: PlatformShipment) -> Result:
+        recorded = Shipment.objects.select_related("note").get(
+            platform=self.integration.platform, external_id=shipment.external_id
+        )
+        void_shipment(recorded)
         return Result.APPLIED
 
     def _unmatched(self, shipment: PlatformShipment, raw: Any) -> Result:

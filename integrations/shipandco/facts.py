@@ -42,7 +42,8 @@ CARRIER_FIELD = ("setup", "carrier")
 SERVICE_FIELD = ("setup", "service")
 SHIP_DATE_FIELD = ("setup", "date")  # uncertain
 TRACKING_NUMBERS_FIELD = ("delivery", "tracking_numbers")
-# uncertain values: anything in here means "voided, must not mark a note shipped"
+# uncertain values: anything in here means "voided, must not mark a note shipped" (and, seen
+# again within the sync's overlap window, un-ships a note it had shipped)
 CANCELLED_STATES = frozenset({"cancelled", "canceled", "voided", "void", "deleted"})
 
 

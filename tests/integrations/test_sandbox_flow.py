@@ -219,3 +219,23 @@ def test_members_of_another_brand_are_never_notified(sandbox, brand, other_brand
     with scopes_disabled():
         recipients = set(Notification.objects.values_list("recipient_id", flat=True))
     assert recipients == {admin_member.user_id}
+
+
+def test_a_shipment_cancelled_in_the_sandbox_unships_the_note(sandbox, brand):
+    shipped = note(brand, "DN-3001")
+    (seeded,) = seed(sandbox, [{"ref_number": "DN-3001"}])
+    integration = make_integration(brand, token=DEFAULT_TOKEN)
+    assert sync_integration(integration.pk).applied == 1
+    assert refreshed(shipped).status == ShippingStatus.SHIPPED
+
+    # The warehouse voids the label on the sandbox's page, as it would in Ship&co.
+    ui = httpx.Client(
+        base_url=f"{sandbox.url}/shipandco", cookies={"shipandco_sandbox_token": DEFAULT_TOKEN}
+    )
+    assert ui.post(f"/shipments/{seeded['id']}/cancel").status_code in (302, 303)
+
+    assert sync_integration(integration.pk).applied == 1
+    assert refreshed(shipped).status == ShippingStatus.SHIPPING_REQUESTED
+    with scopes_disabled():
+        assert not Shipment.objects.filter(note=shipped).exists()
+        assert Activity.objects.filter(note=shipped, verb="shipment_voided").exists()

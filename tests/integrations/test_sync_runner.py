@@ -251,3 +251,31 @@ def test_a_rerun_over_known_shipments_costs_queries_per_page_not_per_shipment(
     with django_assert_max_num_queries(14 + 3 * pages):
         rerun = sync_integration(integration.pk)
     assert (rerun.fetched, rerun.applied) == (count, 0)
+
+
+def test_a_label_voided_on_the_platform_unships_its_note_once(brand, integration, fake):
+    (note,) = notes(brand, "DN-V")
+    first, second = shipment("DN-V", numbers=["411111111111"]), shipment("DN-V")
+    fake.shipments = [first, second]
+    assert sync_integration(integration.pk).applied == 2
+    assert status_of(note) == ShippingStatus.SHIPPED
+
+    first["state"] = "cancelled"  # one of the two labels voided in Ship&co
+    assert sync_integration(integration.pk).applied == 1
+    # The voided label carried the note's lines (Ship&co says nothing of lines): what is left in
+    # the other parcel is unknown, so the note shows Partially shipped for a person to check.
+    assert status_of(note) == ShippingStatus.PARTIALLY_SHIPPED
+    assert list(shipped_numbers(brand)) == ["DN-V"]
+    assert len(shipped_numbers(brand)["DN-V"]) == 1
+
+    second["state"] = "cancelled"
+    sync_integration(integration.pk)
+    assert status_of(note) == ShippingStatus.SHIPPING_REQUESTED
+    assert shipped_numbers(brand) == {}
+    with scopes_disabled():
+        voided = Activity.objects.filter(note=note, verb="shipment_voided")
+        assert voided.count() == 2
+        assert "411111111111" in voided.order_by("id").first().message
+
+    rerun = sync_integration(integration.pk)  # nothing left to undo
+    assert (rerun.applied, status_of(note)) == (0, ShippingStatus.SHIPPING_REQUESTED)
