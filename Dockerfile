@@ -20,6 +20,7 @@ RUN pip install . \
     && DJANGO_SECRET_KEY=collectstatic-only-not-a-secret \
        HAKOBU_SECRET_KEYS=Y29sbGVjdHN0YXRpYy1vbmx5LW5vdC1hLXNlY3JldCE= \
        DJANGO_ALLOWED_HOSTS=collectstatic.invalid \
+       SITE_URL=https://collectstatic.invalid \
        python manage.py collectstatic --noinput \
     && chown -R hakobu:hakobu var
 

@@ -8,6 +8,8 @@ SECRET_KEY = env.str("DJANGO_SECRET_KEY")
 # No default: the development hosts (localhost, testserver) must not be accepted in production.
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 HAKOBU_SECRET_KEYS = env.list("HAKOBU_SECRET_KEYS")
+# No default: links in emails would otherwise point at http://127.0.0.1:8000.
+SITE_URL = env.str("SITE_URL").rstrip("/")
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -22,6 +22,7 @@ def production_env(var_dir: Path) -> dict[str, str]:
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
         "HAKOBU_SECRET_KEYS": f"{Fernet.generate_key().decode()},{Fernet.generate_key().decode()}",
         "DJANGO_ALLOWED_HOSTS": "hakobu.example.com",
+        "SITE_URL": "https://hakobu.example.com",
         "HAKOBU_VAR_DIR": str(var_dir),
     }
     env.pop("DJANGO_DEBUG", None)
@@ -47,7 +48,9 @@ def test_check_deploy_is_clean_under_production_settings(tmp_path):
     assert "System check identified no issues" in result.stdout, result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("required", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"])
+@pytest.mark.parametrize(
+    "required", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "HAKOBU_SECRET_KEYS", "SITE_URL"]
+)
 def test_production_refuses_to_start_without_its_required_settings(tmp_path, required):
     """No fallback to the development values (a known key; localhost and testserver as hosts)."""
     dotenv = BASE_DIR / ".env"
