@@ -228,7 +228,7 @@ def main() -> int:
         bench_note_list()
         bench_export()
         with SandboxServer() as server:
-            os.environ["SHIPANDCO_API_URL"] = f"{server.url}/shipandco/api/v1/"
+            os.environ["SHIPANDCO_API_URL"] = f"{server.url}/shipandco/v1/"
             from django.conf import settings
 
             settings.SHIPANDCO_API_URL = os.environ["SHIPANDCO_API_URL"]

@@ -53,7 +53,7 @@ def child_env(web_port: int, sandbox_port: int, environ: Mapping[str, str]) -> d
     env = dict(environ)
     env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
     env.setdefault("SANDBOX_URL", sandbox)
-    env.setdefault("SHIPANDCO_API_URL", f"{sandbox}shipandco/api/v1/")
+    env.setdefault("SHIPANDCO_API_URL", f"{sandbox}shipandco/v1/")
     env.setdefault("SITE_URL", f"http://127.0.0.1:{web_port}")
     env["PYTHONUNBUFFERED"] = "1"
     return env

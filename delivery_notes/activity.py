@@ -78,6 +78,23 @@ def _shipment_voided(data: Mapping) -> str:
     }
 
 
+@register("shipment_changed")
+def _shipment_changed(data: Mapping) -> str:
+    return _("Shipment changed on the platform: %(carrier)s %(tracking)s (was %(old)s)") % {
+        "carrier": carrier_label(data["carrier"]) or "-",
+        "tracking": ", ".join(data["tracking_numbers"]) or "-",
+        "old": " ".join(
+            part
+            for part in (
+                carrier_label(data["old_carrier"]),
+                ", ".join(data["old_tracking_numbers"]),
+            )
+            if part
+        )
+        or "-",
+    }
+
+
 @register("created")
 def _created(data: Mapping) -> str:
     if "import_file" in data:

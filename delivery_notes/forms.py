@@ -52,6 +52,14 @@ class NoteFilterForm(forms.Form):
             *[(p.value, p.label) for p in Platform if p != Platform.HAKOBU],
         ],
     )
+    # The link of a "shipments synced" email: the notes it told about (an announcement's id).
+    announcement = forms.IntegerField(
+        label=_("Notification email"),
+        required=False,
+        min_value=1,
+        max_value=2**63 - 1,
+        widget=forms.HiddenInput,
+    )
     per_page = forms.TypedChoiceField(
         label=_("Per page"),
         required=False,
@@ -64,6 +72,11 @@ class NoteFilterForm(forms.Form):
         if self.is_valid():
             return self.cleaned_data["per_page"]
         return PAGE_SIZES[0]
+
+    def announcement_id(self) -> int | None:
+        """The announcement the list is filtered to (None when absent or invalid)."""
+        self.is_valid()
+        return self.cleaned_data.get("announcement")
 
 
 class NoteForm(forms.ModelForm):

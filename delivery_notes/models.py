@@ -148,6 +148,23 @@ class Shipment(BrandOwned):
     shipped_on = models.DateField(_("shipped date"), null=True, blank=True)
     cost = models.DecimalField(_("cost"), max_digits=12, decimal_places=2, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Announcing ("shipments synced" emails): a platform shipment is recorded waiting, and the
+    # email that tells about it claims it (`integrations.announcements`). One recorded in Hakobu
+    # never waits. A flag, not "announcement is null": Hakobu's own shipments have no
+    # announcement either, and the planner would then expect many waiting rows and scan the
+    # table for none; the flag's partial index holds only the rows really waiting. The database
+    # default counts every shipment recorded before announcements existed as told already.
+    awaiting_announcement = models.BooleanField(default=False, db_default=False, editable=False)
+    # RESTRICT: an announcement is never deleted while it holds shipments (they would lose the
+    # link to the email that told them), but deleting a brand still deletes both.
+    announcement = models.ForeignKey(
+        "integrations.ShipmentAnnouncement",
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="shipments",
+    )
 
     class Meta:
         verbose_name = _("shipment")
@@ -162,7 +179,14 @@ class Shipment(BrandOwned):
         ]
         indexes = [
             # The list's platform filter: EXISTS (shipment of this note from platform X).
-            models.Index(fields=["brand", "platform", "note"], name="shipment_brand_platform_idx")
+            models.Index(fields=["brand", "platform", "note"], name="shipment_brand_platform_idx"),
+            # "Platform shipments of brand B not announced yet": only the waiting rows are in it,
+            # so it stays tiny however many notes a brand has.
+            models.Index(
+                fields=["brand", "platform"],
+                condition=models.Q(awaiting_announcement=True),
+                name="shipment_unannounced_idx",
+            ),
         ]
 
     def __str__(self) -> str:

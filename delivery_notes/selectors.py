@@ -5,7 +5,9 @@ brand condition itself, so nothing filters by brand by hand.
 
 Contract used by other apps (e.g. the Ship&co CSV export):
 - `filter_notes(params)`: the notes the list shows for a querystring (q, status, issued_from,
-  issued_to, platform); invalid values are ignored, as the list ignores them.
+  issued_to, platform, announcement); invalid values are ignored, as the list ignores them.
+  `announcement=<id>` is the link of a "shipments synced" email: the notes having a shipment
+  that email told about (an id of another brand, or none, matches nothing).
 - `selected_notes(data)`: the notes a bulk action applies to, from the list's POSTed form: the
   ids in `selected`, or — when `all_matching` is set — `filter_notes(QueryDict(data["query"]))`.
 """
@@ -22,7 +24,7 @@ from django.http import QueryDict
 from delivery_notes.forms import NoteFilterForm
 from delivery_notes.models import OPEN_STATUSES, Activity, DeliveryNote, Platform, Shipment
 from delivery_notes.models import ShippingStatus as Status
-from integrations.models import ConnectionStatus, Integration
+from integrations.models import ConnectionStatus, Integration, ShipmentAnnouncement
 from integrations.registry import COMING_SOON
 
 
@@ -53,6 +55,11 @@ def _platform(platform: str) -> Q:
     return Q(Exists(shipments.filter(platform=platform)))
 
 
+def _announcement(announcement_id: int) -> Q:
+    """Notes with a shipment in that announcement (scoped: another brand's id matches nothing)."""
+    return Q(Exists(Shipment.objects.filter(note=OuterRef("pk"), announcement_id=announcement_id)))
+
+
 def filter_notes(params: QueryDict) -> QuerySet[DeliveryNote]:
     """The notes the list shows for these GET parameters (see the module docstring)."""
     form = NoteFilterForm(params)
@@ -69,7 +76,16 @@ def filter_notes(params: QueryDict) -> QuerySet[DeliveryNote]:
         notes = notes.filter(issue_date__lte=issued_to)
     if platform := data.get("platform"):
         notes = notes.filter(_platform(platform))
+    if announcement_id := data.get("announcement"):
+        notes = notes.filter(_announcement(announcement_id))
     return notes.order_by("-issue_date", "-id")
+
+
+def announcement(announcement_id: int | None) -> ShipmentAnnouncement | None:
+    """The announcement the list is filtered to, for its label (None: unknown or another brand's)."""
+    if announcement_id is None:
+        return None
+    return ShipmentAnnouncement.objects.filter(pk=announcement_id).first()
 
 
 def selected_notes(data: QueryDict) -> QuerySet[DeliveryNote]:

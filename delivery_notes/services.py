@@ -209,6 +209,8 @@ def record_shipment(
                 tracking_numbers=list(tracking_numbers),
                 shipped_on=shipped_on or timezone.localdate(),
                 cost=cost,
+                # A platform's shipment waits for its "shipments synced" email; a person's never.
+                awaiting_announcement=platform != Platform.HAKOBU,
             )
     except IntegrityError:
         # A concurrent worker recorded the same platform shipment first.
@@ -240,6 +242,53 @@ def record_shipment(
     if note.status not in (ShippingStatus.DELIVERED, ShippingStatus.CANCELLED):
         change_status(note, shipped_status(note), actor=actor, platform=platform)
     return shipment
+
+
+@transaction.atomic
+def update_shipment(
+    shipment: Shipment,
+    *,
+    carrier: str,
+    service: str,
+    tracking_numbers: Sequence[str],
+    shipped_on: date | None = None,
+    actor: User | None = None,
+) -> bool:
+    """Apply a platform's correction to a shipment it reported (a number added, a label
+    re-printed, the carrier fixed); the activity entry keeps the old values. False = no change.
+    """
+    note = shipment.note
+    lock_note(note)
+    current = Shipment.objects.filter(pk=shipment.pk).first()
+    if current is None:
+        return False  # voided meanwhile
+    new = {
+        "carrier": carrier,
+        "service": service,
+        "tracking_numbers": list(tracking_numbers),
+        "shipped_on": shipped_on or current.shipped_on,
+    }
+    old = {name: getattr(current, name) for name in new}
+    if old == new:
+        return False
+    Shipment.objects.filter(pk=current.pk).update(**new)
+    for name, value in new.items():
+        setattr(shipment, name, value)
+    log_activity(
+        note,
+        "shipment_changed",
+        actor=actor,
+        platform=current.platform,
+        data={
+            "shipment_id": current.pk,
+            "external_id": current.external_id,
+            "carrier": carrier,
+            "tracking_numbers": list(tracking_numbers),
+            "old_carrier": old["carrier"],
+            "old_tracking_numbers": list(old["tracking_numbers"]),
+        },
+    )
+    return True
 
 
 @transaction.atomic

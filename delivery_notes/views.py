@@ -81,12 +81,15 @@ def note_list(request: HttpRequest, brand_slug: str) -> HttpResponse:
     filters = NoteFilterForm(request.GET)
     notes = selectors.with_list_details(selectors.filter_notes(request.GET))
     page = Paginator(notes, filters.page_size()).get_page(request.GET.get("page"))
+    announcement_id = filters.announcement_id()
     return render(
         request,
         "delivery_notes/note_list.html",
         {
             "filters": filters,
             "page": page,
+            "announcement_id": announcement_id,
+            "announcement": selectors.announcement(announcement_id),
             "query": request.GET.urlencode(),
             "can_edit": _can_edit(request),
         },

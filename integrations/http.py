@@ -3,11 +3,19 @@
 Callers (sync runner, Celery tasks, the Connect form) react to *kinds* of failure, not to status
 codes: a rejected token stops polling, a rate limit or an outage is retried, a response Hakobu
 cannot read fails the run. Exception messages never carry headers, so never the token.
+
+Bodies are read as JSON whatever their Content-Type (Ship&co sometimes labels JSON errors
+`text/html`). A 401/403 is a rejected token only when its body is JSON, i.e. the platform itself
+answered; an HTML page or an empty body is a proxy or gateway in front of it and is retried.
 """
 
 from __future__ import annotations
 
 import json
+import logging
+import math
+import re
+import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -18,13 +26,29 @@ from django.conf import settings
 
 from integrations.secrets import Secret, mask
 
+logger = logging.getLogger(__name__)
+
+# --- Rate-limit pacing -------------------------------------------------------------------------
+# A platform with a `rate_limit_header` says on each answer how many calls are left in its window
+# (Ship&co: `x-api-call-limit: <remaining>/<maximum>`; the window's length is not documented).
+# Once `remaining` is down to the reserve, the client pauses before its next call, longer the
+# fewer are left, so a long sync spreads out instead of running into 429 (which fails the run
+# and waits for Celery's retry). The pause is capped: the window is unknown, and a pause that
+# came too early costs only seconds, while a 429 still ends in RateLimited with Retry-After.
+PACING_RESERVE_FRACTION = 0.10  # reserve = this share of `maximum` ...
+PACING_RESERVE_MIN = 2  # ... but at least this many calls
+PACING_MAX_PAUSE = 10.0  # seconds before one call, reached when nothing is left
+
+# A body longer than this (after the platform's own shortening) is cut with an ellipsis.
+DETAIL_MAX_CHARS = 300
+
 
 class PlatformError(Exception):
     """Base of every failure talking to a platform; the message is safe to log and show."""
 
 
 class AuthRejected(PlatformError):
-    """401/403: the token is wrong, revoked or regenerated."""
+    """401/403 answered by the platform (a JSON body): the token is wrong, revoked or regenerated."""
 
 
 class TransientPlatformError(PlatformError):
@@ -43,8 +67,20 @@ class PlatformUnavailable(TransientPlatformError):
     """5xx, timeouts and connection errors."""
 
 
+class UnreadableRejection(PlatformUnavailable):
+    """401/403 with a body that is not JSON (a proxy's HTML page, an empty answer).
+
+    Not the platform's verdict on the token, so it is retried like an outage instead of stopping
+    polling. A PlatformUnavailable, so Celery's autoretry and the Connect form treat it as one.
+    """
+
+
 class MalformedResponse(PlatformError):
     """An answer Hakobu cannot use: not JSON, an unexpected shape or an unexpected status."""
+
+
+_NOT_JSON = object()  # what `_json_body` returns for a body that does not parse
+_RATE_LIMIT = re.compile(r"\s*(\d+)\s*/\s*(\d+)\s*")
 
 
 def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
@@ -63,14 +99,52 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
     return max(0.0, (moment - (now or datetime.now(UTC))).total_seconds())
 
 
+def parse_rate_limit(value: str | None) -> tuple[int, int] | None:
+    """`"<remaining>/<maximum>"` -> (remaining, maximum); None when absent or unreadable."""
+    match = _RATE_LIMIT.fullmatch(value or "")
+    if not match:
+        return None
+    remaining, maximum = int(match[1]), int(match[2])
+    if maximum <= 0 or remaining > maximum:
+        return None
+    return remaining, maximum
+
+
+def pacing_pause(remaining: int, maximum: int) -> float:
+    """Seconds to wait before the next call when `remaining` of `maximum` calls are left.
+
+    0 above the reserve (max(PACING_RESERVE_MIN, 10 % of maximum)); from there the pause grows in
+    equal steps to PACING_MAX_PAUSE at 0 left: PACING_MAX_PAUSE * (reserve + 1 - remaining) /
+    (reserve + 1). E.g. 120 calls: reserve 12; 12 left -> 0.77 s, 6 left -> 5.4 s, 0 left -> 10 s.
+    """
+    reserve = max(PACING_RESERVE_MIN, math.ceil(maximum * PACING_RESERVE_FRACTION))
+    if remaining > reserve:
+        return 0.0
+    return PACING_MAX_PAUSE * (reserve + 1 - max(remaining, 0)) / (reserve + 1)
+
+
+def _json_body(response: httpx.Response) -> Any:
+    """The body decoded as JSON whatever the Content-Type says; `_NOT_JSON` when it is not."""
+    if not response.content.strip():
+        return _NOT_JSON
+    try:
+        return json.loads(response.content)
+    except ValueError:  # JSONDecodeError and UnicodeDecodeError both are
+        return _NOT_JSON
+
+
 class PlatformClient:
     """Base client: subclasses set `platform_name`, `auth_header` and use `get_json()`.
 
-    `transport` lets tests plug in `httpx.MockTransport`; production uses the network.
+    `transport` lets tests plug in `httpx.MockTransport`; production uses the network. `sleep`
+    (also settable as the `sleep` attribute) is what rate-limit pacing waits with; tests pass a
+    recorder. `rate_limit` is the last `(remaining, maximum)` reading, None without one.
     """
 
     platform_name: str = "platform"
     auth_header: str = "authorization"
+    # Name of the "<remaining>/<maximum>" header, None = the platform sends none (no pacing).
+    rate_limit_header: str | None = None
     error_message: Callable[[object], str] = staticmethod(lambda body: "")
 
     def __init__(
@@ -80,6 +154,7 @@ class PlatformClient:
         base_url: str,
         timeout: float | None = None,
         transport: httpx.BaseTransport | None = None,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self._token = Secret(token)
         self._http = httpx.Client(
@@ -88,6 +163,8 @@ class PlatformClient:
             timeout=settings.PLATFORM_HTTP_TIMEOUT if timeout is None else timeout,
             transport=transport,
         )
+        self.sleep = sleep
+        self.rate_limit: tuple[int, int] | None = None
 
     def close(self) -> None:
         self._http.close()
@@ -100,9 +177,33 @@ class PlatformClient:
 
     def get_json(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
         """GET `path` (relative to the base URL) and return the decoded JSON body."""
+        return self._request("GET", path, params=params)
+
+    def post_json(self, path: str, body: Any, params: Mapping[str, Any] | None = None) -> Any:
+        """POST `body` as JSON to `path`; the decoded JSON answer, None for an empty one.
+
+        A timeout raises PlatformUnavailable (retried) although the platform may have acted on
+        the request: callers that create things must make a repeated POST harmless.
+        """
+        return self._request("POST", path, params=params, json_body=body)
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json_body: Any = None,
+    ) -> Any:
         name = self.platform_name
+        self._pace()
         try:
-            response = self._http.get(path, params=params)
+            response = self._http.request(
+                method,
+                path,
+                params=params,
+                json=json_body if method != "GET" else None,
+            )
         except httpx.TimeoutException as exc:
             raise PlatformUnavailable(f"{name} did not answer in time.") from exc
         except httpx.DecodingError as exc:
@@ -111,19 +212,57 @@ class PlatformClient:
             raise PlatformUnavailable(
                 f"{name} could not be reached ({type(exc).__name__})."
             ) from exc
-        self._raise_for_status(response)
-        try:
-            return response.json()
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise MalformedResponse(f"{name} answered with something that is not JSON.") from exc
+        self._read_rate_limit(response)
+        body = _json_body(response)
+        self._raise_for_status(response, body)
+        if body is _NOT_JSON:
+            if method != "GET" and not response.content.strip():
+                return None
+            raise MalformedResponse(f"{name} answered with something that is not JSON.")
+        return body
 
-    def _raise_for_status(self, response: httpx.Response) -> None:
+    # --- rate-limit pacing --------------------------------------------------------------------
+
+    def _read_rate_limit(self, response: httpx.Response) -> None:
+        """Keep the reading of this answer; an absent or unreadable header leaves none."""
+        header = self.rate_limit_header
+        self.rate_limit = parse_rate_limit(response.headers.get(header)) if header else None
+
+    def _pace(self) -> None:
+        if self.rate_limit is None:
+            return
+        remaining, maximum = self.rate_limit
+        pause = pacing_pause(remaining, maximum)
+        if pause > 0:
+            logger.info(
+                "%s: %s of %s calls left, pausing %.1f s",
+                self.platform_name,
+                remaining,
+                maximum,
+                pause,
+            )
+            self.sleep(pause)
+
+    # --- outcomes -----------------------------------------------------------------------------
+
+    def _raise_for_status(self, response: httpx.Response, body: Any = None) -> None:
+        """Raise the PlatformError an answer >= 300 means; `body` is `_json_body(response)`."""
         status = response.status_code
         if status < 300:
             return
-        detail = self._detail(response)
+        if body is None:
+            body = _json_body(response)
+        detail = self._detail(body)
         name = self.platform_name
         if status in (401, 403):
+            if body is _NOT_JSON:
+                kind = response.headers.get("content-type", "").split(";")[0].strip()
+                what = kind if response.content.strip() else "empty"
+                raise UnreadableRejection(
+                    f"{name} (or a proxy in front of it) answered HTTP {status} with a page "
+                    f"Hakobu could not read ({what or 'no content type'}); treated as a "
+                    "temporary failure, not as a rejected token."
+                )
             raise AuthRejected(f"{name} rejected the access token (HTTP {status}){detail}.")
         if status == 429:
             raise RateLimited(
@@ -134,17 +273,16 @@ class PlatformClient:
             raise PlatformUnavailable(f"{name} is unavailable (HTTP {status}){detail}.")
         raise MalformedResponse(f"{name} answered with unexpected HTTP {status}{detail}.")
 
-    def _detail(self, response: httpx.Response) -> str:
+    def _detail(self, body: Any) -> str:
         """The platform's own error message, shortened; empty when there is none.
 
         It ends up in the run log, emails and logs, so a token the platform echoes is masked.
         """
-        try:
-            message = self.error_message(response.json())
-        except ValueError:
+        if body is _NOT_JSON:
             return ""
-        message = " ".join(str(message).split())
+        message = " ".join(str(self.error_message(body)).split())
         if self._token:
             message = message.replace(self._token, mask(self._token))
-        message = message[:200]
+        if len(message) > DETAIL_MAX_CHARS:
+            message = message[: DETAIL_MAX_CHARS - 1].rstrip() + "…"
         return f": {message}" if message else ""

@@ -99,13 +99,15 @@ class SyncRun(BrandOwned):
         RETRYING = "retrying", _("Will retry")
         FAILED = "failed", _("Failed")
         SKIPPED = "skipped", _("Skipped")
+        INTERRUPTED = "interrupted", _("Interrupted")
 
     integration = models.ForeignKey(Integration, on_delete=models.CASCADE, related_name="runs")
     started_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
-    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.RUNNING)
+    outcome = models.CharField(max_length=12, choices=Outcome.choices, default=Outcome.RUNNING)
     fetched = models.PositiveIntegerField(default=0)
     applied = models.PositiveIntegerField(default=0)
+    changed = models.PositiveIntegerField(default=0)  # recorded shipments corrected or voided
     unmatched = models.PositiveIntegerField(default=0)
     skipped = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
@@ -113,6 +115,37 @@ class SyncRun(BrandOwned):
     class Meta:
         ordering = ["-started_at", "-id"]
         indexes = [models.Index(fields=["integration", "-started_at"], name="syncrun_recent_idx")]
+
+
+class ShipmentAnnouncement(BrandOwned):
+    """One "shipments synced" email (after a sync, or a daily digest) and the shipments it told.
+
+    A platform shipment is announced once: it is recorded `awaiting_announcement`, and an
+    announcement claims it (`integrations.announcements.announce_recorded`), so what an email
+    tells comes from what is recorded, not from the memory of the run that recorded it. The
+    counts are what the email said (a shipment voided since leaves its announcement).
+    """
+
+    class Kind(models.TextChoices):
+        PER_SYNC = "per_sync", _("After a sync")
+        DIGEST = "digest", _("Daily digest")
+
+    platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PER_SYNC)
+    # A digest's period: its start (the last digest, or a day back; earlier if older shipments
+    # were still waiting). Empty for a per-sync email.
+    since = models.DateTimeField(null=True, blank=True)
+    note_count = models.PositiveIntegerField(default=0)
+    shipment_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("shipment announcement")
+        verbose_name_plural = _("shipment announcements")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_platform_display()} {self.created_at:%Y-%m-%d %H:%M} ({self.kind})"
 
 
 class UnmatchedShipment(BrandOwned):

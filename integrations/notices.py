@@ -5,26 +5,29 @@ Templates: templates/notifications/integration_<event>/; context always has `pla
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
 
+from django.http import QueryDict
 from django.urls import reverse
 
 from brands.models import Brand
 from delivery_notes.models import Shipment
-from integrations.models import Integration
+from delivery_notes.selectors import filter_notes
+from integrations.models import Integration, ShipmentAnnouncement
 from integrations.registry import get_platform
 from notifications.services import absolute_url, notify
 
+#: A "shipments synced" email lists this many notes at most; the rest are counted and linked.
+MAX_LISTED_NOTES = 20
+
 
 @dataclass(frozen=True)
-class SyncedShipment:
-    """One line of the "shipments synced" summary: a note and the numbers it received."""
+class SyncedNote:
+    """One line of the "shipments synced" summary: a note and what it received in that email."""
 
     number: str
     url: str
-    carrier: str
+    carriers: tuple[str, ...]
     tracking_numbers: tuple[str, ...]
 
 
@@ -32,16 +35,42 @@ def note_url(brand: Brand, note_id: int) -> str:
     return reverse("note_detail", kwargs={"brand_slug": brand.slug, "pk": note_id})
 
 
-def synced_items(brand: Brand, shipments: Iterable[Shipment]) -> list[SyncedShipment]:
-    """The summary lines; the integration's brand builds the links (no query per shipment)."""
+def announcement_filter(announcement: ShipmentAnnouncement) -> QueryDict:
+    """The delivery-note list's filter matching exactly the notes of this announcement."""
+    query = QueryDict(mutable=True)
+    query["announcement"] = str(announcement.pk)
+    return query
+
+
+def announced_notes_url(announcement: ShipmentAnnouncement) -> str:
+    list_url = reverse("note_list", kwargs={"brand_slug": announcement.brand.slug})
+    return f"{list_url}?{announcement_filter(announcement).urlencode()}"
+
+
+def announced_items(
+    announcement: ShipmentAnnouncement, limit: int = MAX_LISTED_NOTES
+) -> list[SyncedNote]:
+    """The first `limit` notes of the announcement, in the order the linked list shows them.
+
+    Two queries whatever the announcement's size; inside the brand's scope.
+    """
+    brand = announcement.brand
+    notes = list(filter_notes(announcement_filter(announcement)).only("id", "number")[:limit])
+    shipped: dict[int, list[tuple[str, list[str]]]] = {note.pk: [] for note in notes}
+    for note_id, carrier, numbers in (
+        Shipment.objects.filter(announcement=announcement, note_id__in=shipped)
+        .order_by("created_at", "id")
+        .values_list("note_id", "carrier", "tracking_numbers")
+    ):
+        shipped[note_id].append((carrier, numbers))
     return [
-        SyncedShipment(
-            number=shipment.note.number,
-            url=absolute_url(note_url(brand, shipment.note_id)),
-            carrier=shipment.carrier,
-            tracking_numbers=tuple(shipment.tracking_numbers),
+        SyncedNote(
+            number=note.number,
+            url=absolute_url(note_url(brand, note.pk)),
+            carriers=tuple(dict.fromkeys(c for c, _numbers in shipped[note.pk] if c)),
+            tracking_numbers=tuple(n for _c, numbers in shipped[note.pk] for n in numbers),
         )
-        for shipment in shipments
+        for note in notes
     ]
 
 
@@ -76,20 +105,23 @@ def sync_recovered(integration: Integration) -> None:
     _send(integration, "sync_recovered")
 
 
-def shipments_synced(
-    integration: Integration,
-    shipments: Iterable[Shipment],
-    *,
-    digest_since: datetime | None = None,
-) -> None:
-    """The summary of notes that got tracking numbers (one sync, or a day when `digest_since`)."""
-    items = synced_items(integration.brand, shipments)
-    if not items:
-        return
+def shipments_synced(integration: Integration, announcement: ShipmentAnnouncement) -> None:
+    """The summary of an announcement: counts, its first notes, a link to the list of all of them.
+
+    Small whatever the number of shipments (at most MAX_LISTED_NOTES lines). A daily digest when
+    the announcement is one (its `since` is the period's start).
+    """
+    items = announced_items(announcement)
     _send(
         integration,
         "shipments_synced",
-        url=reverse("note_list", kwargs={"brand_slug": integration.brand.slug}),
+        url=announced_notes_url(announcement),
+        announcement=announcement,
+        note_count=announcement.note_count,
+        shipment_count=announcement.shipment_count,
         items=items,
-        digest_since=digest_since,
+        more=max(announcement.note_count - len(items), 0),
+        digest_since=(
+            announcement.since if announcement.kind == ShipmentAnnouncement.Kind.DIGEST else None
+        ),
     )

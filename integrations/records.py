@@ -22,10 +22,17 @@ class PlatformShipment:
     service: str
     tracking_numbers: tuple[str, ...]
     ship_date: date | None
-    cancelled: bool
+    cancelled: bool  # voided (or in any state but live) on the platform
     created_at: datetime  # aware; the sync cursor
+    test: bool = False  # a test-mode label: goods never leave with it
 
     @property
     def has_tracking(self) -> bool:
         """Without a tracking number nothing has left yet: the shipment is not "shipped"."""
         return bool(self.tracking_numbers)
+
+    @property
+    def live(self) -> bool:
+        """Only a live, non-test shipment may ship a note; a recorded one that stops being live
+        un-ships it."""
+        return not self.cancelled and not self.test

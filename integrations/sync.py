@@ -1,37 +1,44 @@
-"""The shipment sync every platform shares: lease, pages, idempotent writes, cursor, alerts.
+"""The shipment sync every platform shares: lease, complete listing, idempotent writes, cursor.
 
-A platform only supplies a `ShipmentSource` (pages of raw items + a parser). The runner:
-- takes a per-brand lease with one conditional UPDATE, so two workers never sync a brand at once;
+A platform only supplies a `ShipmentSource` (one page of raw items for a date window, and a
+parser). The runner:
+- holds a short per-brand lease renewed by a heartbeat while it works (integrations.lease), so
+  two workers never sync a brand at once and a killed worker blocks it for minutes, not hours; a
+  run a dead worker left "Running" is marked Interrupted by the next one;
+- reads the listing through `ListingReader`, which returns every shipment created since the
+  cursor whatever the platform's order or paging, or fails the run with a reason;
 - applies each shipment in its own transaction through `record_shipment` (idempotent by
-  external_id), so a malformed item or a crash loses nothing already applied;
-- moves the cursor (latest `created_at` fully handled) after each page while pages come oldest
-  first (else only once the whole listing is read), never past a shipment still waiting for a
-  tracking number; the next run starts an overlap window before it, where a shipment recorded
-  earlier and since cancelled on the platform un-ships its note;
+  external_id); a shipment it recorded before and sees again in the trailing window has its
+  tracking numbers, carrier, service and ship date brought up to date, or is voided;
+- moves the cursor (the newest `created_at` handled) only after a complete read, never past a
+  shipment still waiting for a tracking number; the next run starts `OVERLAP` before it;
 - turns failures into a run log, one "failing" email after N failed runs in a row, one
-  "recovered" email after, and a paused connection when the token is rejected.
+  "recovered" email after, and a paused connection when the token is rejected. What the
+  "shipments synced" email announces is whatever is recorded and not yet announced
+  (integrations.announcements), so a crashed run's shipments are announced by the next one.
 """
 
 from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any, Protocol
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from brands.scoping import brand_task_scope, scopes_disabled
 from delivery_notes.models import DeliveryNote, Shipment
-from delivery_notes.services import record_shipment, void_shipment
-from integrations import notices
+from delivery_notes.services import record_shipment, update_shipment, void_shipment
+from integrations import announcements, notices
 from integrations.http import AuthRejected, PlatformError, RateLimited, TransientPlatformError
+from integrations.lease import LeaseLost, RowLease
+from integrations.listing import Listed, ListingReader, Window
 from integrations.models import (
     ConnectionStatus,
     Integration,
@@ -45,10 +52,12 @@ from integrations.registry import get_platform
 
 logger = logging.getLogger(__name__)
 
-#: How long a run may hold a brand before another worker may take over (renewed every page).
-LEASE = timedelta(minutes=15)
+#: A run holds its brand this long past its last heartbeat; a killed worker's lease lapses then.
+LEASE = timedelta(minutes=2)
+#: How often a working run renews its lease (each page and each shipment call `beat()`).
+HEARTBEAT = timedelta(seconds=20)
 #: Each run re-reads this much before the cursor: late-visible shipments are not missed, and a
-#: label voided on the platform within this window un-ships its note (known ones cost nothing).
+#: label voided or re-printed on the platform within this window is applied to its note.
 OVERLAP = timedelta(hours=48)
 #: What a run reads again once it holds the lease (another run or an admin may have changed it).
 LEASED_FIELDS = (
@@ -66,7 +75,10 @@ LEASED_FIELDS = (
 class ShipmentSource(Protocol):
     """What a platform gives the runner."""
 
-    def pages(self, since: datetime | None) -> Iterable[Sequence[Any]]: ...
+    platform_name: str
+    first_page: int
+
+    def fetch_page(self, window: Window, page: int) -> Sequence[Any]: ...
 
     def parse(self, item: Any) -> PlatformShipment: ...
 
@@ -75,42 +87,18 @@ class ShipmentSource(Protocol):
 
 class Result(Enum):
     APPLIED = "applied"
+    CHANGED = "changed"  # a recorded shipment corrected or voided
     UNMATCHED = "unmatched"
-    SKIPPED = "skipped"  # cancelled, malformed, or never got a tracking number
+    SKIPPED = "skipped"  # voided, test, malformed, or never got a tracking number
     PENDING = "pending"  # no tracking number yet: hold the cursor
-    KNOWN = "known"  # seen before: nothing to do
+    KNOWN = "known"  # seen before, unchanged: nothing to do
 
 
-def acquire_lease(integration: Integration) -> datetime | None:
-    """Take the brand's sync lease; the returned expiry is the holder's proof (None = busy)."""
-    now = timezone.now()
-    until = now + LEASE
-    with scopes_disabled():
-        taken = (
-            Integration.objects.filter(pk=integration.pk)
-            .filter(Q(sync_locked_until__isnull=True) | Q(sync_locked_until__lt=now))
-            .update(sync_locked_until=until)
-        )
-    return until if taken == 1 else None
-
-
-def renew_lease(integration: Integration, held: datetime) -> datetime:
-    until = timezone.now() + LEASE
-    with scopes_disabled():
-        renewed = Integration.objects.filter(pk=integration.pk, sync_locked_until=held).update(
-            sync_locked_until=until
-        )
-    if not renewed:
-        logger.warning("sync lease of integration %s expired mid-run", integration.pk)
-        return held
-    return until
-
-
-def release_lease(integration: Integration, held: datetime) -> None:
-    with scopes_disabled():
-        Integration.objects.filter(pk=integration.pk, sync_locked_until=held).update(
-            sync_locked_until=None
-        )
+def sync_lease(integration: Integration) -> RowLease:
+    """The brand's sync lease for this platform."""
+    return RowLease(
+        Integration, integration.pk, field="sync_locked_until", duration=LEASE, heartbeat=HEARTBEAT
+    )
 
 
 def _fit(value: str, model, field: str) -> str:
@@ -124,27 +112,32 @@ class SyncRunner:
         self.integration = integration
         self.source = source
         self.spec = get_platform(integration.platform)
-        self.applied: list[Shipment] = []
-        self.held: datetime | None = None  # the lease's expiry while this run holds it
+        self.lease = sync_lease(integration)
 
     # --- the run --------------------------------------------------------------------------
 
     def run(self, *, final_attempt: bool = True) -> SyncRun:
         """Pull and apply; re-raise a transient error unless this is the last attempt."""
         integration = self.integration
-        self.held = acquire_lease(integration)
-        if self.held is None:
+        if not self.lease.acquire():
             return self._skipped(_("Another sync of this brand was still running."))
         # The row was read before the lease: another run may have moved the cursor or counted a
         # failure since, or an admin disconnected. Work from what the lease now protects.
         integration.refresh_from_db(fields=LEASED_FIELDS)
         if not integration.is_syncable:
-            release_lease(integration, self.held)
+            self.lease.release()
             return self._skipped(_("The connection is no longer active."))
+        self._interrupt_abandoned_runs()
         run = SyncRun.objects.create(brand_id=integration.brand_id, integration=integration)
         try:
             self._retry_unmatched(run)
             self._pull(run)
+        except LeaseLost:
+            self._finish(
+                run,
+                SyncRun.Outcome.INTERRUPTED,
+                _("This run stalled and another sync took over."),
+            )
         except AuthRejected as exc:
             self._finish(run, SyncRun.Outcome.FAILED, str(exc))
             self._token_rejected()
@@ -162,8 +155,20 @@ class SyncRunner:
             self._finish(run, SyncRun.Outcome.SUCCESS)
             self._succeeded()
         finally:
-            release_lease(integration, self.held)
+            self.lease.release()
+            self._announce()
         return run
+
+    def _announce(self) -> None:
+        """Per-sync mode: tell the members about every shipment recorded and not yet announced
+        (this run's, and an interrupted run's)."""
+        if self.integration.notify_mode != NotifyMode.PER_SYNC:
+            return
+        try:
+            announcements.announce_recorded(self.integration)
+        except Exception:
+            # The shipments stay unannounced: the next run (or digest) announces them.
+            logger.exception("announcing shipments of integration %s failed", self.integration.pk)
 
     def _skipped(self, reason: str) -> SyncRun:
         return SyncRun.objects.create(
@@ -174,6 +179,16 @@ class SyncRunner:
             error=reason,
         )
 
+    def _interrupt_abandoned_runs(self) -> None:
+        """Runs still "Running" while this one holds the lease belong to a worker that died."""
+        SyncRun.objects.filter(
+            integration=self.integration, outcome=SyncRun.Outcome.RUNNING
+        ).update(
+            outcome=SyncRun.Outcome.INTERRUPTED,
+            finished_at=timezone.now(),
+            error=_("The worker stopped before this run finished; the next run read it again."),
+        )
+
     def _since(self) -> datetime:
         cursor = self.integration.sync_cursor
         if cursor:
@@ -181,60 +196,64 @@ class SyncRunner:
         start = self.integration.connected_at or timezone.now()
         return start - timedelta(days=settings.INTEGRATION_INITIAL_LOOKBACK_DAYS)
 
+    def _fetch(self, window: Window, page: int) -> Sequence[Any]:
+        self.lease.beat()
+        return self.source.fetch_page(window, page)
+
     def _pull(self, run: SyncRun) -> None:
-        settled: datetime | None = None  # newest created_at fully handled
+        settled: datetime | None = None  # newest created_at handled
         pending: datetime | None = None  # oldest created_at still waiting for tracking
-        newest: datetime | None = None  # newest created_at seen so far
-        in_order = True  # every page so far came oldest first (the platform's order is unsure)
-        for page in self.source.pages(self._since()):
-            parsed = self._parse_page(page, run)
-            recorded = self._recorded_ids([shipment.external_id for shipment, _raw in parsed])
-            for shipment, raw in parsed:
-                in_order = in_order and (newest is None or shipment.created_at >= newest)
-                newest = max(newest or shipment.created_at, shipment.created_at)
-                if shipment.external_id in recorded:
-                    # The overlap window re-reads these (one query a page): only a cancellation
-                    # since it was recorded changes anything.
-                    result = self._void(shipment) if shipment.cancelled else Result.KNOWN
-                else:
-                    result = self.apply(shipment, raw)
+        reader = ListingReader(
+            self._fetch,
+            self.source.parse,
+            platform_name=self.spec.display_name,
+            first_page=self.source.first_page,
+        )
+        for batch in reader.pages(self._since()):
+            run.fetched += len(batch)
+            shipments = self._readable(batch, run)
+            recorded = self._recorded([shipment.external_id for shipment, _raw in shipments])
+            for shipment, raw in shipments:
+                self.lease.beat()
+                known = recorded.get(shipment.external_id)
+                result = self._revisit(known, shipment) if known else self.apply(shipment, raw)
                 self._count(run, result)
                 if result is Result.PENDING:
                     pending = min(pending or shipment.created_at, shipment.created_at)
                 else:
                     settled = max(settled or shipment.created_at, shipment.created_at)
-            if in_order:
-                # Oldest first: nothing older than this page is still to come, so a run that
-                # fails later may resume from here.
-                self._advance_cursor(settled, pending)
-            run.save(update_fields=["fetched", "applied", "unmatched", "skipped"])
-            self.held = renew_lease(self.integration, self.held)
-        self._advance_cursor(settled, pending)  # the whole listing has been read
+            run.save(update_fields=["fetched", "applied", "changed", "unmatched", "skipped"])
+        # Only now is everything since the cursor known to be read.
+        self._advance_cursor(settled, pending)
 
-    def _parse_page(self, page: Sequence[Any], run: SyncRun) -> list[tuple[PlatformShipment, Any]]:
-        """The page's shipments; a malformed one is logged (by id only) and skipped."""
-        parsed = []
-        for item in page:
-            run.fetched += 1
-            try:
-                parsed.append((self.source.parse(item), item))
-            except MalformedShipment as exc:
-                logger.warning(
-                    "%s shipment %s skipped (integration %s): %s",
-                    self.spec.display_name,
-                    exc.external_id or "without id",
-                    self.integration.pk,
-                    exc,
-                )
-                run.skipped += 1
-        return parsed
+    def _readable(
+        self, batch: Sequence[Listed], run: SyncRun
+    ) -> list[tuple[PlatformShipment, Any]]:
+        """The batch's shipments; a malformed one is logged (by id only) and skipped."""
+        readable = []
+        for item in batch:
+            if item.shipment is not None:
+                readable.append((item.shipment, item.raw))
+                continue
+            problem = item.problem or MalformedShipment("unreadable")
+            logger.warning(
+                "%s shipment %s skipped (integration %s): %s",
+                self.spec.display_name,
+                problem.external_id or "without id",
+                self.integration.pk,
+                problem,
+            )
+            run.skipped += 1
+        return readable
 
-    def _recorded_ids(self, external_ids: Sequence[str]) -> set[str]:
-        return set(
-            Shipment.objects.filter(
+    def _recorded(self, external_ids: Sequence[str]) -> dict[str, Shipment]:
+        """The shipments of this page Hakobu already recorded (one query a page)."""
+        return {
+            shipment.external_id: shipment
+            for shipment in Shipment.objects.filter(
                 platform=self.integration.platform, external_id__in=external_ids
-            ).values_list("external_id", flat=True)
-        )
+            ).select_related("note")
+        }
 
     def _advance_cursor(self, settled: datetime | None, pending: datetime | None) -> None:
         """Forward to the newest settled shipment, but never beyond one still pending."""
@@ -255,6 +274,8 @@ class SyncRunner:
     def _count(run: SyncRun, result: Result) -> None:
         if result is Result.APPLIED:
             run.applied += 1
+        elif result is Result.CHANGED:
+            run.changed += 1
         elif result is Result.UNMATCHED:
             run.unmatched += 1
         elif result is Result.SKIPPED:
@@ -264,7 +285,7 @@ class SyncRunner:
 
     def apply(self, shipment: PlatformShipment, raw: Any) -> Result:
         """Write one shipment (its own transaction); only ever to a note of this brand."""
-        if shipment.cancelled:
+        if not shipment.live:
             return Result.SKIPPED
         if not shipment.has_tracking:
             hold = timedelta(days=settings.INTEGRATION_PENDING_HOLD_DAYS)
@@ -292,17 +313,24 @@ class SyncRunner:
             UnmatchedShipment.objects.filter(
                 integration=self.integration, external_id=shipment.external_id
             ).delete()
-        if recorded is None:
-            return Result.KNOWN
-        self.applied.append(recorded)
-        return Result.APPLIED
+        return Result.KNOWN if recorded is None else Result.APPLIED
 
-    def _void(self, shipment: PlatformShipment) -> Result:
-        recorded = Shipment.objects.select_related("note").get(
-            platform=self.integration.platform, external_id=shipment.external_id
-        )
-        void_shipment(recorded)
-        return Result.APPLIED
+    def _revisit(self, recorded: Shipment, shipment: PlatformShipment) -> Result:
+        """A shipment recorded earlier, seen again: void it, bring it up to date, or nothing."""
+        if not shipment.live:
+            void_shipment(recorded)
+            return Result.CHANGED
+        if not shipment.has_tracking:
+            return Result.KNOWN  # numbers never disappear from a live label: keep what we have
+        now = {
+            "carrier": _fit(shipment.carrier, Shipment, "carrier"),
+            "service": _fit(shipment.service, Shipment, "service"),
+            "tracking_numbers": list(shipment.tracking_numbers),
+            "shipped_on": shipment.ship_date or recorded.shipped_on,
+        }
+        if all(getattr(recorded, name) == value for name, value in now.items()):
+            return Result.KNOWN  # the usual case in the trailing window: no query
+        return Result.CHANGED if update_shipment(recorded, **now) else Result.KNOWN
 
     def _unmatched(self, shipment: PlatformShipment, raw: Any) -> Result:
         _row, created = UnmatchedShipment.objects.get_or_create(
@@ -328,8 +356,7 @@ class SyncRunner:
                 shipment = self.source.parse(row.payload)
             except MalformedShipment:
                 continue
-            if self.apply(shipment, row.payload) is Result.APPLIED:
-                run.applied += 1
+            self._count(run, self.apply(shipment, row.payload))
 
     # --- outcomes -------------------------------------------------------------------------
 
@@ -372,8 +399,6 @@ class SyncRunner:
         )
         if recovered:
             notices.sync_recovered(integration)
-        if self.applied and integration.notify_mode == NotifyMode.PER_SYNC:
-            notices.shipments_synced(integration, self.applied)
 
     def _token_rejected(self) -> None:
         """Pause polling (status Error) and tell the members, once per rejection."""

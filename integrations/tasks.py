@@ -12,21 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from brands.scoping import brand_scope, scopes_disabled
-from delivery_notes.models import Activity, Shipment
-from integrations import notices
+from integrations.announcements import announce_recorded
 from integrations.models import Integration, NotifyMode, SyncRun
-
-
-def digest_shipments(integration: Integration, since: datetime) -> list[Shipment]:
-    """Shipments this platform recorded since `since`, read from the notes' activity log."""
-    ids = [
-        activity.data.get("shipment_id")
-        for activity in Activity.objects.filter(
-            platform=integration.platform, verb="shipment", created_at__gte=since
-        ).order_by("created_at", "id")
-    ]
-    shipments = Shipment.objects.select_related("note").in_bulk([pk for pk in ids if pk])
-    return [shipments[pk] for pk in ids if pk in shipments]
 
 
 def digest_due(integration: Integration, now: datetime) -> bool:
@@ -35,12 +22,25 @@ def digest_due(integration: Integration, now: datetime) -> bool:
     return local.hour == settings.INTEGRATION_DIGEST_HOUR
 
 
+def digested_today(integration: Integration, last: str | None, now: datetime) -> bool:
+    """A digest already went out on this local day (a re-run, or the repeated hour of a DST
+    change): the next one is tomorrow's."""
+    if not last:
+        return False
+    zone = zoneinfo.ZoneInfo(integration.brand.time_zone)
+    return (
+        timezone.localtime(datetime.fromisoformat(last), zone).date()
+        == timezone.localtime(now, zone).date()
+    )
+
+
 @shared_task
 def send_shipment_digests() -> int:
     """Beat entry (hourly): one summary per integration whose members chose the digest, sent when
-    it is the digest hour where the brand is.
+    it is the digest hour where the brand is, at most once a day.
 
-    Covers the last 24 hours, or less when a digest already went out (a re-run sends nothing new).
+    It announces every shipment recorded and not announced yet (`announce_recorded`): what the
+    last day's syncs recorded, and anything older a failed digest left waiting.
     """
     now = timezone.now()
     with scopes_disabled():
@@ -51,8 +51,8 @@ def send_shipment_digests() -> int:
         ]
     sent = 0
     for integration in integrations:
-        # Read, send and mark under the row's lock: a second run waits and finds nothing new;
-        # a failure marks nothing, so the next run still sends the digest.
+        # Check, announce and mark under the row's lock: a second run waits and finds today's
+        # mark; a failure rolls back the mark with the claim, so the next run sends the digest.
         with brand_scope(integration.brand), transaction.atomic():
             integration.config = (
                 Integration.objects.select_for_update()
@@ -60,14 +60,14 @@ def send_shipment_digests() -> int:
                 .get(pk=integration.pk)
             )
             last = integration.config.get("last_digest_at")
+            if digested_today(integration, last, now):
+                continue
             since = now - timedelta(hours=24)
             if last:
                 since = max(since, datetime.fromisoformat(last))
-            shipments = digest_shipments(integration, since)
             integration.config = {**integration.config, "last_digest_at": now.isoformat()}
             integration.save(update_fields=["config", "updated_at"])
-            if shipments:
-                notices.shipments_synced(integration, shipments, digest_since=since)
+            if announce_recorded(integration, digest_since=since):
                 sent += 1
     return sent
 

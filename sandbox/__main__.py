@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"Hakobu sandbox on {base}/  (state: {args.data_dir or 'in memory'})\n"
         f"  Ship&co UI:  {base}{shipandco.PREFIX}/\n"
-        f"  Ship&co API: SHIPANDCO_API_URL={base}{shipandco.PREFIX}/api/v1/\n"
+        f"  Ship&co API: SHIPANDCO_API_URL={base}{shipandco.PREFIX}{shipandco.API_ROOTS[0]}/\n"
         f"  tokens:      {shipandco.DEFAULT_TOKEN}  |  {shipandco.SECOND_TOKEN}",
         flush=True,
     )

@@ -1,14 +1,14 @@
 """WSGI front door of the sandbox: dispatches by path prefix to one emulator per platform.
 
-Every emulator module (``sandbox/shipandco.py`` today; ShipStation and Webshipper later) has the
-same shape: a ``PREFIX`` such as ``"/shipandco"`` and a ``create_app(data_dir)`` returning a WSGI
-app. The dispatcher moves the prefix into ``SCRIPT_NAME`` so each emulator routes on its own
+Every emulator (the ``sandbox/shipandco/`` package today; ShipStation and Webshipper later) has
+the same shape: a ``PREFIX`` such as ``"/shipandco"`` and a ``create_app(data_dir)`` returning a
+WSGI app. The dispatcher moves the prefix into ``SCRIPT_NAME`` so each emulator routes on its own
 relative ``PATH_INFO`` and can build absolute URLs (label links) from the request.
 
 :class:`SandboxServer` runs the whole thing on loopback in a daemon thread, for tests::
 
     with SandboxServer() as sandbox:
-        httpx.get(f"{sandbox.url}/shipandco/api/v1/carriers", headers=...)
+        httpx.get(f"{sandbox.url}/shipandco/v1/carriers", headers=...)
 """
 
 from __future__ import annotations

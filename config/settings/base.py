@@ -171,7 +171,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 
 # Platforms: API base URLs are settings so the sandbox (or a test server) can stand in.
-SHIPANDCO_API_URL = env.str("SHIPANDCO_API_URL", default="https://app.shipandco.com/api/v1/")
+SHIPANDCO_API_URL = env.str("SHIPANDCO_API_URL", default="https://api.shipandco.com/v1/")
 SHIPSTATION_API_URL = env.str("SHIPSTATION_API_URL", default="https://ssapi.shipstation.com/")
 WEBSHIPPER_API_URL = env.str("WEBSHIPPER_API_URL", default="https://api.webshipper.io/v2/")
 PLATFORM_HTTP_TIMEOUT = env.float("PLATFORM_HTTP_TIMEOUT", default=20.0)

@@ -1,13 +1,11 @@
-"""Ship&co REST client: token check and the paged list of shipments.
+"""Ship&co REST client: token check and one page of the list of shipments.
 
 Every name that might be wrong about Ship&co (paths, parameters, page size) comes from `facts`.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,26 +13,21 @@ import httpx
 from django.conf import settings
 
 from integrations.http import MalformedResponse, PlatformClient
+from integrations.listing import Window
 from integrations.shipandco import facts
 
 logger = logging.getLogger(__name__)
 
 
-def format_since(moment: datetime) -> str:
+def format_moment(moment: datetime) -> str:
     """ISO-8601 in UTC with milliseconds and `Z`, the form Ship&co timestamps use."""
     return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def _item_key(item: Any) -> str:
-    """Identity of a list item for de-duplication; an item without an id is keyed by content."""
-    if isinstance(item, dict) and isinstance(item.get("id"), str | int) and item["id"] != "":
-        return f"id:{item['id']}"
-    return "raw:" + json.dumps(item, sort_keys=True, default=str)
 
 
 class ShipandcoClient(PlatformClient):
     platform_name = "Ship&co"
     auth_header = facts.AUTH_HEADER
+    rate_limit_header = facts.RATE_LIMIT_HEADER
     error_message = staticmethod(facts.error_message)
 
     def __init__(
@@ -58,35 +51,23 @@ class ShipandcoClient(PlatformClient):
         if not isinstance(body, list):
             raise MalformedResponse("Ship&co answered the token check with an unexpected shape.")
 
-    def iter_shipment_pages(self, since: datetime | None = None) -> Iterator[list[dict]]:
-        """Yield pages of shipments created at or after `since`, oldest first.
+    def shipments_page(self, window: Window, page: int) -> list[Any]:
+        """One page of the shipment list, filtered to `window` (if Ship&co honours it).
 
-        limit/offset paging until a short page. A page bringing nothing this run has not seen
-        (an API that ignores `offset` repeats itself) ends the listing instead of looping.
+        Completeness is the listing reader's business (integrations.listing): this only asks.
         """
-        seen: set[str] = set()
-        offset = 0
-        while True:
-            params: dict[str, Any] = {
-                facts.PAGE_LIMIT_PARAM: facts.PAGE_SIZE,
-                facts.PAGE_OFFSET_PARAM: offset,
-            }
-            if since is not None:
-                params[facts.CREATED_SINCE_PARAM] = format_since(since)
-            page = self.get_json(facts.SHIPMENTS_PATH, params)
-            if not isinstance(page, list):
-                raise MalformedResponse("Ship&co's shipment list is not a JSON array.")
-            fresh = []
-            for item in page:
-                key = _item_key(item)
-                if key not in seen:
-                    seen.add(key)
-                    fresh.append(item)
-            if page and not fresh:
-                logger.warning("Ship&co repeated a page at offset %s; stopping this run", offset)
-                return
-            if fresh:
-                yield fresh
-            if len(page) < facts.PAGE_SIZE:
-                return
-            offset += len(page)
+        params: dict[str, Any] = {
+            **facts.FIXED_LIST_PARAMS,
+            facts.PAGE_LIMIT_PARAM: facts.PAGE_SIZE,
+            facts.PAGE_NUMBER_PARAM: page,
+        }
+        if window.after is not None:
+            params[facts.CREATED_AFTER_PARAM] = format_moment(window.after)
+        if window.before is not None:
+            params[facts.CREATED_BEFORE_PARAM] = format_moment(window.before)
+        body = self.get_json(facts.SHIPMENTS_PATH, params)
+        if isinstance(body, dict) and isinstance(body.get(facts.SHIPMENTS_ENVELOPE_KEY), list):
+            body = body[facts.SHIPMENTS_ENVELOPE_KEY]
+        if not isinstance(body, list):
+            raise MalformedResponse("Ship&co's shipment list is not a JSON array.")
+        return body

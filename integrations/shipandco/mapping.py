@@ -39,7 +39,7 @@ def _timestamp(value: Any, external_id: str) -> datetime:
 
 
 def _ship_date(value: Any) -> date | None:
-    """Ship date is uncertain in Ship&co's data: an unreadable one is simply unknown."""
+    """An unreadable ship date is simply unknown (the note then shows the day it was synced)."""
     if not isinstance(value, str) or not value:
         return None
     try:
@@ -62,6 +62,9 @@ def parse_shipment(item: Any) -> PlatformShipment:
     if not isinstance(numbers, list) or not all(isinstance(n, str | int) for n in numbers):
         raise MalformedShipment("tracking_numbers is not a list of numbers", external_id)
     state = _text(item, facts.STATE_FIELD, external_id).lower()
+    test = _get(item, facts.TEST_FIELD)
+    if test is not None and not isinstance(test, bool):
+        raise MalformedShipment("test is not a boolean", external_id)
     return PlatformShipment(
         external_id=external_id,
         reference=_text(item, facts.REFERENCE_FIELD, external_id),
@@ -69,6 +72,7 @@ def parse_shipment(item: Any) -> PlatformShipment:
         service=_text(item, facts.SERVICE_FIELD, external_id),
         tracking_numbers=tuple(str(n).strip() for n in numbers if str(n).strip()),
         ship_date=_ship_date(_get(item, facts.SHIP_DATE_FIELD)),
-        cancelled=state in facts.CANCELLED_STATES,
+        cancelled=state != facts.LIVE_STATE,
         created_at=_timestamp(_get(item, facts.CREATED_AT_FIELD), external_id),
+        test=bool(test),
     )

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import datetime
 from typing import Any
 
+from integrations.listing import Window
 from integrations.models import Integration
 from integrations.records import PlatformShipment
+from integrations.shipandco import facts
 from integrations.shipandco.client import ShipandcoClient
 from integrations.shipandco.mapping import parse_shipment
 
@@ -15,11 +15,14 @@ from integrations.shipandco.mapping import parse_shipment
 class ShipandcoSource:
     """A `ShipmentSource` over the Ship&co API (see integrations.sync)."""
 
+    platform_name = "Ship&co"
+    first_page = facts.FIRST_PAGE
+
     def __init__(self, token: str) -> None:
         self.client = ShipandcoClient(token)
 
-    def pages(self, since: datetime | None) -> Iterator[list[dict]]:
-        return self.client.iter_shipment_pages(since)
+    def fetch_page(self, window: Window, page: int) -> list[Any]:
+        return self.client.shipments_page(window, page)
 
     def parse(self, item: Any) -> PlatformShipment:
         return parse_shipment(item)

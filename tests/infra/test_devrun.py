@@ -53,7 +53,7 @@ def test_children_point_at_the_sandbox_unless_configured():
     assert env["SHIPANDCO_API_URL"] == "https://real.example/api/"
     assert env["SANDBOX_URL"] == "http://127.0.0.1:8001/"
     default = devrun.child_env(8100, 8101, {})
-    assert default["SHIPANDCO_API_URL"] == "http://127.0.0.1:8101/shipandco/api/v1/"
+    assert default["SHIPANDCO_API_URL"] == "http://127.0.0.1:8101/shipandco/v1/"
     assert default["SITE_URL"] == "http://127.0.0.1:8100"
 
 

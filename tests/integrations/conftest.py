@@ -24,7 +24,7 @@ from tests.integrations.fakes import TOKEN, FakeShipandco
 def sandbox(settings) -> Iterator[SandboxServer]:
     """The Ship&co sandbox on loopback, and Hakobu pointed at it."""
     with SandboxServer() as server:
-        settings.SHIPANDCO_API_URL = f"{server.url}/shipandco/api/v1/"
+        settings.SHIPANDCO_API_URL = f"{server.url}/shipandco/v1/"
         yield server
 
 
@@ -79,3 +79,40 @@ def digest_hour_now(brand, settings) -> None:
     settings.INTEGRATION_DIGEST_HOUR = timezone.localtime(
         timezone.now(), ZoneInfo(brand.time_zone)
     ).hour
+
+
+def listing(sandbox: SandboxServer, token: str = DEFAULT_TOKEN, **behaviour) -> dict:
+    """Make the sandbox's shipment listing misbehave (see sandbox/shipandco/__init__.py).
+
+    Keys: order ("desc" | "asc" | "unordered"), max_limit, ignore_page, repeat_page,
+    ignore_dates; no keys restores the defaults.
+    """
+    response = httpx.post(f"{sandbox.url}/shipandco/_listing", json={"token": token, **behaviour})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def update_shipment(
+    sandbox: SandboxServer, shipment_id: str, token: str = DEFAULT_TOKEN, **changes
+) -> dict:
+    """Change a sandbox shipment (tracking_numbers, carrier, method, state, test).
+
+    Returns the shipment in the API shape.
+    """
+    response = httpx.post(
+        f"{sandbox.url}/shipandco/_update_shipment",
+        json={"token": token, "id": shipment_id, **changes},
+    )
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def rate_limit(
+    sandbox: SandboxServer, maximum: int, window: float = 60, token: str = DEFAULT_TOKEN
+) -> None:
+    """Set the sandbox account's API call limit (``maximum`` calls per ``window`` seconds)."""
+    response = httpx.post(
+        f"{sandbox.url}/shipandco/_rate_limit",
+        json={"token": token, "max": maximum, "window": window},
+    )
+    assert response.status_code == 200, response.text

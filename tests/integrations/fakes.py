@@ -21,25 +21,36 @@ def shipment(
     created_at: datetime | None = None,
     shipment_id: str | None = None,
     carrier: str = "yamato",
+    method: str = "yamato_regular",
+    shipment_date: str = "2026-04-01",
+    test: bool = False,
 ) -> dict:
+    """A shipment as Ship&co's API returns it (shape of the recorded responses in the reference)."""
     n = next(_serial)
     created = created_at or datetime.now(UTC) - timedelta(minutes=30) + timedelta(seconds=n)
     return {
         "id": shipment_id or f"shp{n:021d}",
         "state": state,
+        "test": test,
         "created_at": created.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
         "setup": {
             "ref_number": ref,
-            "carrier": carrier,
-            "service": "TA-Q-BIN",
-            "date": "2026-04-01",
+            "shipment_date": shipment_date,
+            "date": "2026-04-03",  # the requested delivery date, not the ship date
+            "time": "16-18",
         },
-        "delivery": {"tracking_numbers": [f"4{n:011d}"] if numbers is None else numbers},
+        "delivery": {
+            "carrier": carrier,
+            "method": method,
+            "tracking_numbers": [f"4{n:011d}"] if numbers is None else numbers,
+            "label": f"https://labels.example/{n}.pdf",
+            "warnings": [],
+        },
     }
 
 
 class FakeShipandco:
-    """Serves /carriers and /shipments (limit/offset, sorted by created_at) from a list.
+    """Serves /carriers and /shipments (limit + 1-based page, oldest first) from a list.
 
     `responses` is a queue of forced answers (an httpx.Response, an exception to raise, or a
     callable(request) -> Response) consumed one per request before the normal behaviour.
@@ -59,22 +70,25 @@ class FakeShipandco:
                 raise forced
             return forced(request) if callable(forced) else forced
         if request.headers.get("x-access-token") != self.token:
-            return httpx.Response(401, json={"error": {"code": 401, "message": "Invalid token"}})
+            return httpx.Response(403, json={"auth": False, "message": "Wrong token!"})
         path = request.url.path.rstrip("/")
         if path.endswith("/carriers"):
             return httpx.Response(200, json=[{"id": "c1", "type": "yamato"}])
         if path.endswith("/shipments"):
             return httpx.Response(200, json=self.page(request))
-        return httpx.Response(404, json={"error": {"code": 404, "message": "Not found"}})
+        return httpx.Response(404, json={"code": "NOT_FOUND", "message": "Not found"})
 
     def page(self, request: httpx.Request) -> list[dict]:
         params = request.url.params
-        limit, offset = int(params.get("limit", 20)), int(params.get("offset", 0))
+        limit, page = int(params.get("limit", 50)), int(params.get("page", 1))
         items = sorted(self.shipments, key=lambda s: (s["created_at"], s["id"]))
-        if params.get("date_from"):
-            since = datetime.fromisoformat(params["date_from"])
+        if params.get("created_after"):
+            since = datetime.fromisoformat(params["created_after"])
             items = [s for s in items if datetime.fromisoformat(s["created_at"]) >= since]
-        return items[offset : offset + limit]
+        if params.get("created_before"):
+            until = datetime.fromisoformat(params["created_before"])
+            items = [s for s in items if datetime.fromisoformat(s["created_at"]) <= until]
+        return items[(page - 1) * limit : page * limit]
 
     @property
     def transport(self) -> httpx.MockTransport:

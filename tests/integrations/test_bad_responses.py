@@ -5,9 +5,10 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from brands.scoping import brand_scope
+from brands.scoping import brand_scope, scopes_disabled
 from delivery_notes.models import Platform
-from integrations.models import Integration, SyncRun
+from integrations.http import PlatformUnavailable
+from integrations.models import ConnectionStatus, Integration, SyncRun
 from integrations.services import ConnectionRefused, ConnectionSettings, save_connection
 from integrations.sync import sync_integration
 from tests.integrations.fakes import TOKEN
@@ -34,3 +35,52 @@ def test_an_undecodable_page_fails_the_run_with_a_message(integration, fake):
     run = sync_integration(integration.pk)
     assert run.outcome == SyncRun.Outcome.FAILED
     assert run.error == "Ship&co sent a response that could not be decoded."
+
+
+def proxy_page(request: httpx.Request) -> httpx.Response:
+    """What a proxy or gateway in front of Ship&co may send: HTML, not Ship&co's JSON."""
+    return httpx.Response(
+        403,
+        content=b"<html><body>403 Forbidden</body></html>",
+        headers={"content-type": "text/html"},
+    )
+
+
+def test_a_proxy_page_403_is_retried_and_does_not_pause_polling(integration, fake):
+    fake.responses.append(proxy_page)
+    with pytest.raises(PlatformUnavailable):
+        sync_integration(integration.pk, final_attempt=False)
+    fake.responses.append(proxy_page)
+    run = sync_integration(integration.pk)
+    assert run.outcome == SyncRun.Outcome.FAILED
+    assert "Ship&co (or a proxy in front of it) answered HTTP 403" in run.error
+    with scopes_disabled():
+        integration.refresh_from_db()
+        assert integration.status == ConnectionStatus.INTEGRATED
+        assert SyncRun.objects.filter(outcome=SyncRun.Outcome.RETRYING).count() == 1
+
+
+def test_ship_and_cos_own_403_labelled_html_still_stops_polling(integration, fake):
+    fake.responses.append(
+        httpx.Response(
+            403,
+            content=b'{"auth": false, "message": "Wrong token!"}',
+            headers={"content-type": "text/html"},
+        )
+    )
+    fake.responses.append(proxy_page)  # only reached if the first answer were taken as transient
+    run = sync_integration(integration.pk, final_attempt=False)
+    assert run.outcome == SyncRun.Outcome.FAILED
+    assert run.error == "Ship&co rejected the access token (HTTP 403): Wrong token!."
+    with scopes_disabled():
+        integration.refresh_from_db()
+        assert integration.status == ConnectionStatus.ERROR
+
+
+def test_connect_behind_a_proxy_page_says_try_again_not_wrong_token(brand, admin_member, fake):
+    fake.responses.append(proxy_page)
+    with brand_scope(brand), pytest.raises(ConnectionRefused, match="could not be reached"):
+        save_connection(
+            Integration(brand=brand, platform=Platform.SHIPANDCO, is_active=False),
+            ConnectionSettings(token=TOKEN, is_active=True, members=[admin_member]),
+        )

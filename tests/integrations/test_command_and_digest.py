@@ -1,4 +1,5 @@
-"""`manage.py sync_shipments` and the daily digest of synced shipments."""
+"""`manage.py sync_shipments` and the daily digest of synced shipments (what is recorded and not
+yet announced, once a day at the digest hour)."""
 
 from __future__ import annotations
 
@@ -11,15 +12,17 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from brands.scoping import scopes_disabled
-from delivery_notes.models import Activity, DeliveryNote
-from integrations.models import ConnectionStatus, NotifyMode
+from brands.scoping import brand_scope, scopes_disabled
+from delivery_notes.models import DeliveryNote, Platform, Shipment
+from integrations.announcements import waiting_shipments
+from integrations.models import ConnectionStatus, Integration, NotifyMode, ShipmentAnnouncement
 from integrations.sync import sync_integration
 from integrations.tasks import send_shipment_digests
 from notifications.models import Notification
 from tests.factories import DeliveryNoteFactory
 from tests.integrations.conftest import make_integration
 from tests.integrations.fakes import shipment
+from tests.integrations.test_announcements import recorded
 
 
 def run_command(*args: str) -> str:
@@ -69,24 +72,74 @@ def test_daily_digest_replaces_per_sync_emails(
     (message,) = mail.outbox
     assert message.subject == "Daily summary: 2 delivery notes shipped via Ship&co"
     assert "DN-1" in message.body and "400000000011" in message.body
-    assert "/b/brand-a/delivery-notes/" in message.body
     with scopes_disabled():
         first = DeliveryNote.objects.get(number="DN-1")
+        announcement = ShipmentAnnouncement.objects.get()
     assert f"/b/brand-a/delivery-notes/{first.pk}/" in message.body
+    # The main link: the list of exactly the notes this digest told about.
+    assert f"/b/brand-a/delivery-notes/?announcement={announcement.pk}" in message.body
+    assert (announcement.kind, announcement.note_count) == ("digest", 2)
 
 
-def test_digest_covers_only_the_last_day(brand, admin_member, fake, digest_hour_now):
+def test_a_digest_also_tells_shipments_an_earlier_digest_left_waiting(
+    brand, admin_member, digest_hour_now
+):
+    """Yesterday's digest was never sent (beat down): today's tells those shipments too."""
     integration = make_integration(
         brand, members=[admin_member], config={"notify_mode": NotifyMode.DAILY}
     )
-    DeliveryNoteFactory(brand=brand, number="DN-1")
-    fake.shipments = [shipment("DN-1")]
-    sync_integration(integration.pk)
+    old = recorded(brand, "DN-OLD")
+    three_days_ago = timezone.now() - timedelta(days=3)
     with scopes_disabled():
-        Activity.objects.update(created_at=timezone.now() - timedelta(hours=25))
+        Shipment.objects.filter(pk=old.pk).update(created_at=three_days_ago)
+    recorded(brand, "DN-NEW")
+    assert send_shipment_digests() == 1
+    with scopes_disabled():
+        (notification,) = Notification.objects.filter(event="integration_shipments_synced")
+        announcement = ShipmentAnnouncement.objects.get()
+    assert "DN-OLD" in notification.body and "DN-NEW" in notification.body
+    assert (announcement.kind, announcement.since) == ("digest", three_days_ago)
+    integration.refresh_from_db()
+    assert integration.config["last_digest_at"]
+
+
+def test_the_digest_goes_out_once_a_day(brand, admin_member, digest_hour_now):
+    integration = make_integration(
+        brand, members=[admin_member], config={"notify_mode": NotifyMode.DAILY}
+    )
+    recorded(brand, "DN-1")
+    assert send_shipment_digests() == 1
+    recorded(brand, "DN-2")  # synced within the digest hour, after the digest
+    assert send_shipment_digests() == 0  # a re-run in the same hour: tomorrow's digest tells it
+    with brand_scope(brand):
+        assert list(waiting_shipments(integration).values_list("note__number", flat=True)) == [
+            "DN-2"
+        ]
+
+    with scopes_disabled():  # a day later
+        yesterday = (timezone.now() - timedelta(days=1)).isoformat()
+        Integration.objects.filter(pk=integration.pk).update(
+            config={**integration.config, "last_digest_at": yesterday}
+        )
+    assert send_shipment_digests() == 1
+    with scopes_disabled():
+        latest = Notification.objects.filter(event="integration_shipments_synced").latest("id")
+    assert "DN-2" in latest.body and "DN-1" not in latest.body
+    assert latest.subject == "Daily summary: 1 delivery note shipped via Ship&co"
+
+
+def test_a_digest_with_nothing_waiting_sends_nothing_and_marks_the_day(
+    brand, admin_member, digest_hour_now
+):
+    integration = make_integration(
+        brand, members=[admin_member], config={"notify_mode": NotifyMode.DAILY}
+    )
+    recorded(brand, "DN-BY-HAND", platform=Platform.HAKOBU)
     assert send_shipment_digests() == 0
+    integration.refresh_from_db()
+    assert "last_digest_at" in integration.config
     with scopes_disabled():
-        assert not Notification.objects.filter(event="integration_shipments_synced").exists()
+        assert not Notification.objects.exists()
 
 
 def test_each_brand_gets_its_digest_at_the_digest_hour_in_its_own_time_zone(

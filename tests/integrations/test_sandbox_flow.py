@@ -234,7 +234,7 @@ def test_a_shipment_cancelled_in_the_sandbox_unships_the_note(sandbox, brand):
     )
     assert ui.post(f"/shipments/{seeded['id']}/cancel").status_code in (302, 303)
 
-    assert sync_integration(integration.pk).applied == 1
+    assert sync_integration(integration.pk).changed == 1
     assert refreshed(shipped).status == ShippingStatus.SHIPPING_REQUESTED
     with scopes_disabled():
         assert not Shipment.objects.filter(note=shipped).exists()

@@ -64,21 +64,37 @@ def test_a_full_newest_first_listing_still_moves_the_cursor(brand, integration, 
     assert integration.sync_cursor == datetime.fromisoformat(items[2]["created_at"]).isoformat()
 
 
+def take_lease_after(monkeypatch, meanwhile) -> None:
+    """Every sync lease runs `meanwhile(integration)` just before it is taken."""
+    real = sync.sync_lease
+
+    def patched(integ):
+        lease = real(integ)
+        acquire = lease.acquire
+
+        def acquire_after() -> bool:
+            meanwhile(integ)
+            return acquire()
+
+        lease.acquire = acquire_after
+        return lease
+
+    monkeypatch.setattr(sync, "sync_lease", patched)
+
+
 def test_a_run_counts_from_the_row_as_it_is_once_it_holds_the_lease(
     brand, integration, fake, monkeypatch, settings
 ):
     """Another run failed (and alerted) between this run reading the row and taking the lease."""
     settings.INTEGRATION_FAILURE_ALERT_AFTER = 3
-    real_acquire = sync.acquire_lease
 
-    def acquire_after_another_run_failed(integ):
+    def another_run_failed(integ):
         with scopes_disabled():
             Integration.objects.filter(pk=integ.pk).update(
                 consecutive_failures=3, failing_notified=True
             )
-        return real_acquire(integ)
 
-    monkeypatch.setattr(sync, "acquire_lease", acquire_after_another_run_failed)
+    take_lease_after(monkeypatch, another_run_failed)
     fake.responses.append(json_response(500, {}))
     run = sync.sync_integration(integration.pk)
 
@@ -92,14 +108,12 @@ def test_a_run_counts_from_the_row_as_it_is_once_it_holds_the_lease(
 def test_a_connection_disconnected_before_the_lease_is_not_synced(
     brand, integration, fake, monkeypatch
 ):
-    real_acquire = sync.acquire_lease
 
-    def acquire_after_disconnect(integ):
+    def disconnected(integ):
         with scopes_disabled():
             Integration.objects.filter(pk=integ.pk).update(is_active=False)
-        return real_acquire(integ)
 
-    monkeypatch.setattr(sync, "acquire_lease", acquire_after_disconnect)
+    take_lease_after(monkeypatch, disconnected)
     run = sync.sync_integration(integration.pk)
     assert run.outcome == SyncRun.Outcome.SKIPPED
     assert fake.requests == []
@@ -114,7 +128,8 @@ def test_saving_the_connection_keeps_a_running_syncs_lease_and_cursor(
     started meanwhile must keep its lease, cursor and failure count."""
     with brand_scope(brand):
         loaded = get_integration(brand, integration.platform)
-    held = sync.acquire_lease(integration)
+    lease = sync.sync_lease(integration)
+    assert lease.acquire()
     with scopes_disabled():
         Integration.objects.filter(pk=integration.pk).update(
             sync_cursor="2026-04-01T00:00:00+00:00", consecutive_failures=2
@@ -124,10 +139,10 @@ def test_saving_the_connection_keeps_a_running_syncs_lease_and_cursor(
             loaded, ConnectionSettings(token="", is_active=True, members=[admin_member])
         )
     integration.refresh_from_db()
-    assert integration.sync_locked_until == held
+    assert integration.sync_locked_until == lease.held
     assert integration.sync_cursor == "2026-04-01T00:00:00+00:00"
     assert integration.consecutive_failures == 2
-    assert sync.acquire_lease(integration) is None  # still held: no second sync can start
+    assert not sync.sync_lease(integration).acquire()  # still held: no second sync can start
 
 
 def _sync_queries(brand, integration, fake, numbers: list[str], lines: int = 1) -> int:
