@@ -22,6 +22,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from sandbox import api_settings
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 STOP_TIMEOUT_SECONDS = 10
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -53,7 +55,8 @@ def child_env(web_port: int, sandbox_port: int, environ: Mapping[str, str]) -> d
     env = dict(environ)
     env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
     env.setdefault("SANDBOX_URL", sandbox)
-    env.setdefault("SHIPANDCO_API_URL", f"{sandbox}shipandco/v1/")
+    for name, url in api_settings(sandbox).items():
+        env.setdefault(name, url)
     env.setdefault("SITE_URL", f"http://127.0.0.1:{web_port}")
     env["PYTHONUNBUFFERED"] = "1"
     return env

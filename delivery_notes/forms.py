@@ -14,9 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from brands.models import Brand, User
 from delivery_notes.countries import normalize_country_code
 from delivery_notes.line_options import format_options, parse_options
-from delivery_notes.models import DeliveryNote, DeliveryNoteLine, Platform, ShippingStatus
+from delivery_notes.models import HAKOBU, DeliveryNote, DeliveryNoteLine, ShippingStatus
 from delivery_notes.services import lock_note, log_note_saved
 from delivery_notes.tracking import CARRIERS
+from integrations.registry import platforms
 
 PAGE_SIZES = (25, 50, 100)
 
@@ -46,10 +47,10 @@ class NoteFilterForm(forms.Form):
     platform = forms.ChoiceField(
         label=_("Platform"),
         required=False,
-        choices=[
+        choices=lambda: [
             ("", _("All platforms")),
-            (Platform.HAKOBU, _("Hakobu (no platform shipment)")),
-            *[(p.value, p.label) for p in Platform if p != Platform.HAKOBU],
+            (HAKOBU, _("Hakobu (no platform shipment)")),
+            *[(spec.platform, spec.label) for spec in platforms()],
         ],
     )
     # The link of a "shipments synced" email: the notes it told about (an announcement's id).

@@ -11,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from brands.scoping import BrandOwned
 from delivery_notes.tracking import carrier_label, tracking_url
+from integrations.registry import HAKOBU, platform_choices
+
+__all__ = ["HAKOBU"]  # who reported a shipment when no platform did
 
 
 class ShippingStatus(models.TextChoices):
@@ -24,15 +27,6 @@ class ShippingStatus(models.TextChoices):
 
 # Statuses in which nothing has shipped: the note waits in the warehouse.
 OPEN_STATUSES = (ShippingStatus.UNSHIPPED, ShippingStatus.SHIPPING_REQUESTED)
-
-
-class Platform(models.TextChoices):
-    """Who did something: a person in Hakobu, or one of the shipping platforms."""
-
-    HAKOBU = "hakobu", _("Hakobu")
-    SHIPANDCO = "shipandco", _("Ship&co")
-    SHIPSTATION = "shipstation", _("ShipStation")
-    WEBSHIPPER = "webshipper", _("Webshipper")
 
 
 class DeliveryNote(BrandOwned):
@@ -139,7 +133,7 @@ class Shipment(BrandOwned):
 
     note = models.ForeignKey(DeliveryNote, on_delete=models.CASCADE, related_name="shipments")
     platform = models.CharField(
-        _("platform"), max_length=20, choices=Platform.choices, default=Platform.HAKOBU
+        _("platform"), max_length=20, choices=platform_choices, default=HAKOBU
     )
     external_id = models.CharField(_("platform id"), max_length=100, blank=True)
     carrier = models.CharField(_("carrier"), max_length=50, blank=True)
@@ -220,7 +214,7 @@ class Activity(BrandOwned):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    platform = models.CharField(max_length=20, choices=Platform.choices, default=Platform.HAKOBU)
+    platform = models.CharField(max_length=20, choices=platform_choices, default=HAKOBU)
     verb = models.CharField(max_length=40)
     message = models.TextField()
     data = models.JSONField(default=dict, blank=True)

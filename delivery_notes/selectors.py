@@ -21,11 +21,12 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Tex
 from django.db.models.functions import Cast
 from django.http import QueryDict
 
+from brands.models import Brand
 from delivery_notes.forms import NoteFilterForm
-from delivery_notes.models import OPEN_STATUSES, Activity, DeliveryNote, Platform, Shipment
+from delivery_notes.models import HAKOBU, OPEN_STATUSES, Activity, DeliveryNote, Shipment
 from delivery_notes.models import ShippingStatus as Status
 from integrations.models import ConnectionStatus, Integration, ShipmentAnnouncement
-from integrations.registry import COMING_SOON
+from integrations.registry import platforms
 
 
 def _search(q: str) -> Q:
@@ -50,8 +51,8 @@ def _search(q: str) -> Q:
 def _platform(platform: str) -> Q:
     """Notes with a shipment from `platform`; Hakobu means "no shipment from any platform"."""
     shipments = Shipment.objects.filter(note=OuterRef("pk"))
-    if platform == Platform.HAKOBU:
-        return ~Q(Exists(shipments.exclude(platform=Platform.HAKOBU)))
+    if platform == HAKOBU:
+        return ~Q(Exists(shipments.exclude(platform=HAKOBU)))
     return Q(Exists(shipments.filter(platform=platform)))
 
 
@@ -153,32 +154,28 @@ class IntegrationTile:
     status_label: str
     reason: str
     last_synced_at: datetime | None
-    url_name: str
-    anchor: str
+    url: str
     coming_soon: bool
 
 
-def integration_tiles() -> list[IntegrationTile]:
-    """One tile per shipping platform; a platform without an Integration row is Not Integrated."""
+def integration_tiles(brand: Brand) -> list[IntegrationTile]:
+    """One tile per registered platform; one without an Integration row is Not Integrated."""
     integrations = {i.platform: i for i in Integration.objects.all()}
     tiles = []
-    for platform in Platform:
-        if platform == Platform.HAKOBU:
-            continue
-        integration = integrations.get(platform.value)
+    for spec in platforms():
+        integration = integrations.get(spec.platform)
         status = integration.status if integration else ConnectionStatus.NOT_INTEGRATED
-        is_shipandco = platform == Platform.SHIPANDCO
+        url = spec.settings_url(brand)
         tiles.append(
             IntegrationTile(
-                platform=platform.value,
-                label=platform.label,
+                platform=spec.platform,
+                label=spec.display_name,
                 status=status,
                 status_label=ConnectionStatus(status).label,
                 reason=integration.status_reason_display if integration else "",
                 last_synced_at=integration.last_synced_at if integration else None,
-                url_name="shipandco:settings" if is_shipandco else "integration_list",
-                anchor="" if is_shipandco else f"#{platform.value}",
-                coming_soon=platform in COMING_SOON,
+                url=url if spec.connectable else f"{url}#{spec.platform}",
+                coming_soon=not spec.connectable,
             )
         )
     return tiles

@@ -18,11 +18,11 @@ from delivery_notes.models import (
     Activity,
     DeliveryNote,
     DeliveryNoteLine,
-    Platform,
     Shipment,
     ShipmentLine,
     ShippingStatus,
 )
+from integrations.registry import HAKOBU
 
 BATCH_SIZE = 500
 
@@ -33,7 +33,7 @@ def log_activity(
     message: str | None = None,
     *,
     actor: User | None = None,
-    platform: str = Platform.HAKOBU,
+    platform: str = HAKOBU,
     data: Mapping | None = None,
 ) -> Activity:
     """Write an entry; its stored message defaults to the verb's text (see `activity`)."""
@@ -50,7 +50,7 @@ def log_activity(
 
 
 def change_status(
-    note: DeliveryNote, status: str, *, actor: User | None = None, platform: str = Platform.HAKOBU
+    note: DeliveryNote, status: str, *, actor: User | None = None, platform: str = HAKOBU
 ) -> bool:
     """Move a note to `status`; returns False (and logs nothing) when it already is there."""
     if note.status == status:
@@ -71,7 +71,7 @@ def log_activities(
     verb: str,
     *,
     actor: User | None = None,
-    platform: str = Platform.HAKOBU,
+    platform: str = HAKOBU,
     data: Mapping | None = None,
 ) -> None:
     """`log_activity` for many notes, one insert per batch (exports touch thousands).
@@ -103,7 +103,7 @@ def move_notes(
     from_status: str,
     to_status: str,
     actor: User | None = None,
-    platform: str = Platform.HAKOBU,
+    platform: str = HAKOBU,
 ) -> list[int]:
     """`change_status` for many notes: those (still) in `from_status` move, in a few queries.
 
@@ -178,7 +178,7 @@ def remaining_quantities(note: DeliveryNote) -> dict[int, int]:
 def record_shipment(
     note: DeliveryNote,
     *,
-    platform: str = Platform.HAKOBU,
+    platform: str = HAKOBU,
     external_id: str = "",
     carrier: str = "",
     service: str = "",
@@ -210,7 +210,7 @@ def record_shipment(
                 shipped_on=shipped_on or timezone.localdate(),
                 cost=cost,
                 # A platform's shipment waits for its "shipments synced" email; a person's never.
-                awaiting_announcement=platform != Platform.HAKOBU,
+                awaiting_announcement=platform != HAKOBU,
             )
     except IntegrityError:
         # A concurrent worker recorded the same platform shipment first.

@@ -71,7 +71,7 @@ def dashboard(request: HttpRequest, brand_slug: str) -> HttpResponse:
             "status_counts": selectors.status_counts(),
             "waiting": selectors.notes_waiting_to_ship(),
             "activities": selectors.recent_activity(),
-            "integration_tiles": selectors.integration_tiles(),
+            "integration_tiles": selectors.integration_tiles(request.brand),
         },
     )
 

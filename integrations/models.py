@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from brands.scoping import BrandOwned
-from delivery_notes.models import Platform
+from integrations.registry import platform_choices
 from integrations.secrets import EncryptedTextField
 
 
@@ -36,7 +36,7 @@ class NotifyMode(models.TextChoices):
 
 
 class Integration(BrandOwned):
-    platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
+    platform = models.CharField(_("platform"), max_length=20, choices=platform_choices)
     is_active = models.BooleanField(_("active"), default=True)
     status = models.CharField(
         _("connection status"),
@@ -130,7 +130,7 @@ class ShipmentAnnouncement(BrandOwned):
         PER_SYNC = "per_sync", _("After a sync")
         DIGEST = "digest", _("Daily digest")
 
-    platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
+    platform = models.CharField(_("platform"), max_length=20, choices=platform_choices)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PER_SYNC)
     # A digest's period: its start (the last digest, or a day back; earlier if older shipments
     # were still waiting). Empty for a per-sync email.

@@ -76,7 +76,7 @@ def save_connection(integration: Integration, new: ConnectionSettings) -> Integr
     token_changed = token != integration.credential
     if new.is_active and (token_changed or not was_integrated):
         try:
-            spec.check_token(token)
+            spec.check_credentials(token)
         except PlatformError as exc:
             raise ConnectionRefused(refusal_message(exc, spec.display_name)) from exc
 

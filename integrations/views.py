@@ -17,10 +17,10 @@ from django.views.generic import TemplateView
 
 from brands.models import Role
 from brands.permissions import RoleRequiredMixin, role_required
-from delivery_notes.models import Platform
 from integrations.forms import ConnectionForm
 from integrations.models import Integration
-from integrations.registry import COMING_SOON, PLATFORMS, PlatformSpec, get_platform
+from integrations.registry import PlatformSpec, connectable_platforms, get_platform
+from integrations.registry import platforms as registered_platforms
 from integrations.secrets import mask
 from integrations.services import ConnectionRefused, enqueue_sync, get_integration, save_connection
 
@@ -34,12 +34,16 @@ def integration_list(request: HttpRequest, brand_slug: str) -> HttpResponse:
     platforms = [
         {
             "spec": spec,
-            "integration": get_integration(request.brand, code),
+            "integration": get_integration(request.brand, spec.platform),
             "url": spec.settings_url(request.brand),
         }
-        for code, spec in PLATFORMS.items()
+        for spec in connectable_platforms()
     ]
-    coming_soon = [{"code": code, "name": Platform(code).label} for code in COMING_SOON]
+    coming_soon = [
+        {"code": spec.platform, "name": spec.display_name}
+        for spec in registered_platforms()
+        if not spec.connectable
+    ]
     return render(
         request,
         "integrations/integration_list.html",

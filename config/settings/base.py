@@ -7,7 +7,7 @@ so a fresh machine needs no server. Production overrides live in `config.setting
 from pathlib import Path
 
 import environ
-from celery.schedules import crontab, schedule
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "notifications",
     "integrations",
     "integrations.shipandco",
+    "integrations.shipstation",
+    "integrations.webshipper",
 ]
 
 MIDDLEWARE = [
@@ -192,11 +194,8 @@ SYNC_RUN_RETENTION_DAYS = env.int("SYNC_RUN_RETENTION_DAYS", default=30)
 SHIPANDCO_EXPORT_SYNC_MAX_NOTES = env.int("SHIPANDCO_EXPORT_SYNC_MAX_NOTES", default=500)
 SHIPANDCO_EXPORT_RETENTION_DAYS = env.int("SHIPANDCO_EXPORT_RETENTION_DAYS", default=30)
 
+# Every platform's own periodic tasks are added from its declaration (config/celery.py).
 CELERY_BEAT_SCHEDULE = {
-    "shipandco-sync-all": {
-        "task": "integrations.shipandco.tasks.sync_all_brands",
-        "schedule": schedule(run_every=SHIPANDCO_SYNC_INTERVAL_MINUTES * 60),
-    },
     "integrations-shipment-digest": {
         "task": "integrations.tasks.send_shipment_digests",
         # Hourly: each brand gets its digest at INTEGRATION_DIGEST_HOUR in its own time zone.
@@ -205,10 +204,6 @@ CELERY_BEAT_SCHEDULE = {
     "integrations-prune-sync-runs": {
         "task": "integrations.tasks.prune_sync_runs",
         "schedule": crontab(hour=3, minute=15),
-    },
-    "shipandco-purge-exports": {
-        "task": "integrations.shipandco.export_tasks.purge_expired_exports",
-        "schedule": crontab(hour=3, minute=30),
     },
 }
 

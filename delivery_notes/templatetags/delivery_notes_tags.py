@@ -11,6 +11,7 @@ from django import template
 from delivery_notes import activity, tracking
 from delivery_notes.models import Activity, ShippingStatus
 from integrations.models import ConnectionStatus
+from integrations.registry import platforms
 
 register = template.Library()
 
@@ -47,3 +48,9 @@ def carrier_label(code: str) -> str:
 def carrier_choices() -> list[tuple[str, str]]:
     """Known carrier codes for the carrier inputs' suggestions."""
     return tracking.carrier_choices()
+
+
+@register.simple_tag
+def platform_bulk_actions() -> list[str]:
+    """Templates of the bulk actions the registered platforms add to the note list."""
+    return [spec.note_bulk_actions for spec in platforms() if spec.note_bulk_actions]

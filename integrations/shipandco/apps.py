@@ -8,5 +8,4 @@ class ShipandcoConfig(AppConfig):
     verbose_name = _("Ship&co")
 
     def ready(self) -> None:
-        # Registers how the export's activity entries read (delivery_notes.activity).
-        from integrations.shipandco import export  # noqa: F401
+        from integrations.shipandco import platform  # noqa: F401  (registers Ship&co)

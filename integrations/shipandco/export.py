@@ -34,10 +34,10 @@ from django.utils.translation import gettext as _
 from brands.models import Brand, User
 from brands.scoping import scopes_disabled
 from delivery_notes import activity
-from delivery_notes.models import DeliveryNote, Platform, ShippingStatus
+from delivery_notes.models import DeliveryNote, ShippingStatus
 from delivery_notes.services import log_activities, move_notes, remaining_quantities
 from integrations.models import ConnectionStatus, Integration
-from integrations.shipandco import csv_format
+from integrations.shipandco import SHIPANDCO, csv_format
 from integrations.shipandco.models import CsvExport, CsvExportNote, SkipReason
 
 logger = logging.getLogger(__name__)
@@ -58,7 +58,7 @@ def _exported_text(data) -> str:
 def csv_export_enabled() -> bool:
     """The guide ties CSV generation to the integration: only when Ship&co is Integrated."""
     return Integration.objects.filter(
-        platform=Platform.SHIPANDCO, is_active=True, status=ConnectionStatus.INTEGRATED
+        platform=SHIPANDCO, is_active=True, status=ConnectionStatus.INTEGRATED
     ).exists()
 
 

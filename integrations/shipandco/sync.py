@@ -35,7 +35,7 @@ def source_for(integration: Integration) -> ShipandcoSource:
     return ShipandcoSource(integration.credential)
 
 
-def check_token(token: str) -> None:
+def check_credentials(token: str) -> None:
     """Raise a PlatformError unless Ship&co accepts `token` (used by Connect / Update)."""
     with ShipandcoClient(token) as client:
         client.check_token()

@@ -5,9 +5,9 @@ from __future__ import annotations
 from celery import shared_task
 
 from brands.scoping import scopes_disabled
-from delivery_notes.models import Platform
 from integrations.http import PlatformUnavailable
 from integrations.models import ConnectionStatus, Integration
+from integrations.shipandco import SHIPANDCO
 from integrations.sync import run_sync_task
 
 
@@ -17,7 +17,7 @@ def sync_all_brands() -> int:
     with scopes_disabled():
         ids = list(
             Integration.objects.filter(
-                platform=Platform.SHIPANDCO, is_active=True, status=ConnectionStatus.INTEGRATED
+                platform=SHIPANDCO, is_active=True, status=ConnectionStatus.INTEGRATED
             ).values_list("pk", flat=True)
         )
     for integration_id in ids:

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from delivery_notes.models import Platform
+from integrations.shipandco import SHIPANDCO
 from integrations.shipandco.forms import ShipandcoConnectionForm
 from integrations.views import ConnectView, SettingsView, SyncNowView
 
 
 class ShipandcoSettingsView(SettingsView):
-    platform = Platform.SHIPANDCO
+    platform = SHIPANDCO
     template_name = "integrations/shipandco/settings.html"
 
 
 class ShipandcoConnectView(ConnectView):
-    platform = Platform.SHIPANDCO
+    platform = SHIPANDCO
     form_class = ShipandcoConnectionForm
 
 
 class ShipandcoSyncNowView(SyncNowView):
-    platform = Platform.SHIPANDCO
+    platform = SHIPANDCO

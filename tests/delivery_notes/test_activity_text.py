@@ -6,8 +6,9 @@ from django.utils import translation
 
 from brands.scoping import brand_scope
 from delivery_notes.activity import describe
-from delivery_notes.models import Activity, Platform, ShippingStatus
+from delivery_notes.models import Activity, ShippingStatus
 from delivery_notes.services import change_status, log_activity, record_shipment
+from integrations.shipandco import SHIPANDCO
 from tests.factories import DeliveryNoteFactory, DeliveryNoteLineFactory
 
 
@@ -18,7 +19,7 @@ def test_status_and_shipment_entries_follow_the_readers_language(brand):
         with translation.override("en"):  # written by an English-speaking worker
             record_shipment(
                 note,
-                platform=Platform.SHIPANDCO,
+                platform=SHIPANDCO,
                 external_id="s-1",
                 carrier="yamato",
                 tracking_numbers=["123412341234"],

@@ -8,8 +8,9 @@ from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
 from brands.scoping import brand_scope, scopes_disabled
-from delivery_notes.models import DeliveryNote, Platform, ShippingStatus
+from delivery_notes.models import DeliveryNote, ShippingStatus
 from delivery_notes.selectors import filter_notes, selected_notes
+from integrations.shipandco import SHIPANDCO
 from tests.delivery_notes.helpers import brand_url, listed_numbers, make_note, ship
 
 pytestmark = pytest.mark.django_db
@@ -83,7 +84,7 @@ def test_filters_by_status_and_issue_date(staff_client, brand):
 
 def test_filters_by_platform(staff_client, brand):
     by_shipandco = make_note(brand, number="VIA-SHIPANDCO")
-    ship(by_shipandco, platform=Platform.SHIPANDCO, external_id="s-1", carrier="yamato")
+    ship(by_shipandco, platform=SHIPANDCO, external_id="s-1", carrier="yamato")
     by_hand = make_note(brand, number="BY-HAND")
     ship(by_hand, carrier="sagawa")
     make_note(brand, number="NOT-SHIPPED")

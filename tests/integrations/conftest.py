@@ -11,8 +11,8 @@ import pytest
 from django.utils import timezone
 
 from brands.scoping import scopes_disabled
-from delivery_notes.models import Platform
 from integrations.models import ConnectionStatus, Integration
+from integrations.shipandco import SHIPANDCO
 from integrations.shipandco import client as client_module
 from integrations.shipandco import sync as shipandco_sync
 from sandbox.server import SandboxServer
@@ -55,7 +55,7 @@ def fake(monkeypatch) -> FakeShipandco:
 def make_integration(brand, *, token: str = TOKEN, members=(), **fields) -> Integration:
     """An integrated, active Ship&co connection (as after a successful Connect)."""
     values = {
-        "platform": Platform.SHIPANDCO,
+        "platform": SHIPANDCO,
         "is_active": True,
         "status": ConnectionStatus.INTEGRATED,
         "credential": token,

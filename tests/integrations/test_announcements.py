@@ -20,11 +20,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from brands.scoping import brand_scope, scopes_disabled
-from delivery_notes.models import DeliveryNote, Platform, Shipment
+from delivery_notes.models import DeliveryNote, Shipment
 from delivery_notes.services import record_shipment, void_shipment
 from integrations import announcements, notices
 from integrations.announcements import announce_recorded, waiting_shipments
 from integrations.models import NotifyMode, ShipmentAnnouncement
+from integrations.registry import HAKOBU
+from integrations.shipandco import SHIPANDCO
 from notifications.models import Notification
 from tests.factories import DeliveryNoteFactory, MembershipFactory
 from tests.integrations.conftest import make_integration
@@ -33,7 +35,7 @@ EVENT = "integration_shipments_synced"
 _ids = itertools.count(1)
 
 
-def recorded(brand, number: str, *, platform: str = Platform.SHIPANDCO, **fields) -> Shipment:
+def recorded(brand, number: str, *, platform: str = SHIPANDCO, **fields) -> Shipment:
     """A note and a shipment of it, recorded as a sync records one (and nothing announced)."""
     with scopes_disabled():
         note = DeliveryNote.objects.filter(brand=brand, number=number).first()
@@ -45,7 +47,7 @@ def recorded(brand, number: str, *, platform: str = Platform.SHIPANDCO, **fields
         "external_id": f"{platform}-{n}",
         **fields,
     }
-    if platform == Platform.HAKOBU:
+    if platform == HAKOBU:
         values.pop("external_id")
     with brand_scope(brand):
         return record_shipment(note, platform=platform, **values)
@@ -125,8 +127,8 @@ def test_a_failed_email_leaves_the_shipments_waiting(brand, integration, monkeyp
 
 def test_only_this_brands_shipments_of_this_platform_are_announced(brand, other_brand, integration):
     recorded(brand, "DN-MINE")
-    recorded(brand, "DN-BY-HAND", platform=Platform.HAKOBU)
-    recorded(brand, "DN-ELSEWHERE", platform=Platform.WEBSHIPPER)
+    recorded(brand, "DN-BY-HAND", platform=HAKOBU)
+    recorded(brand, "DN-ELSEWHERE", platform="webshipper")
     recorded(other_brand, "DN-THEIRS")
     other = make_integration(other_brand, members=[MembershipFactory(brand=other_brand)])
 
@@ -141,7 +143,7 @@ def test_only_this_brands_shipments_of_this_platform_are_announced(brand, other_
 
 
 def test_shipments_recorded_in_hakobu_never_wait(brand, integration):
-    by_hand = recorded(brand, "DN-BY-HAND", platform=Platform.HAKOBU)
+    by_hand = recorded(brand, "DN-BY-HAND", platform=HAKOBU)
     assert not by_hand.awaiting_announcement
     assert recorded(brand, "DN-SYNCED").awaiting_announcement
     with brand_scope(brand):
@@ -262,7 +264,7 @@ def _many_recorded(brand, count: int) -> None:
                 Shipment(
                     brand=brand,
                     note=note,
-                    platform=Platform.SHIPANDCO,
+                    platform=SHIPANDCO,
                     external_id=f"bulk-{note.number}",
                     carrier="yamato",
                     tracking_numbers=[f"4{i:011d}"],
@@ -299,7 +301,7 @@ def test_announcing_costs_the_same_queries_whatever_its_size(brand, integration)
                 Shipment(
                     brand=brand,
                     note=n,
-                    platform=Platform.SHIPANDCO,
+                    platform=SHIPANDCO,
                     external_id=n.number,
                     awaiting_announcement=True,
                 )
@@ -319,7 +321,7 @@ def test_the_email_lists_the_first_notes_of_its_link_and_the_link_shows_exactly_
     for number in numbers:
         recorded(brand, number)
     recorded(brand, "DN-24", tracking_numbers=["999900000024"])  # a second parcel, same note
-    recorded(brand, "DN-BY-HAND", platform=Platform.HAKOBU)
+    recorded(brand, "DN-BY-HAND", platform=HAKOBU)
     recorded(other_brand, "DN-00")  # brand B: same number, its own account
     make_integration(other_brand)
     announcement = announce(integration)

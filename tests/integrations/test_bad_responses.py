@@ -6,10 +6,10 @@ import httpx
 import pytest
 
 from brands.scoping import brand_scope, scopes_disabled
-from delivery_notes.models import Platform
 from integrations.http import PlatformUnavailable
 from integrations.models import ConnectionStatus, Integration, SyncRun
 from integrations.services import ConnectionRefused, ConnectionSettings, save_connection
+from integrations.shipandco import SHIPANDCO
 from integrations.sync import sync_integration
 from tests.integrations.fakes import TOKEN
 
@@ -23,7 +23,7 @@ def test_connect_with_an_undecodable_answer_is_refused_with_a_message(brand, adm
     fake.responses.append(undecodable)
     with brand_scope(brand), pytest.raises(ConnectionRefused, match="does not understand"):
         save_connection(
-            Integration(brand=brand, platform=Platform.SHIPANDCO, is_active=False),
+            Integration(brand=brand, platform=SHIPANDCO, is_active=False),
             ConnectionSettings(token=TOKEN, is_active=True, members=[admin_member]),
         )
     with brand_scope(brand):
@@ -81,6 +81,6 @@ def test_connect_behind_a_proxy_page_says_try_again_not_wrong_token(brand, admin
     fake.responses.append(proxy_page)
     with brand_scope(brand), pytest.raises(ConnectionRefused, match="could not be reached"):
         save_connection(
-            Integration(brand=brand, platform=Platform.SHIPANDCO, is_active=False),
+            Integration(brand=brand, platform=SHIPANDCO, is_active=False),
             ConnectionSettings(token=TOKEN, is_active=True, members=[admin_member]),
         )

@@ -13,9 +13,10 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from brands.scoping import brand_scope, scopes_disabled
-from delivery_notes.models import DeliveryNote, Platform, Shipment
+from delivery_notes.models import DeliveryNote, Shipment
 from integrations.announcements import waiting_shipments
 from integrations.models import ConnectionStatus, Integration, NotifyMode, ShipmentAnnouncement
+from integrations.registry import HAKOBU
 from integrations.sync import sync_integration
 from integrations.tasks import send_shipment_digests
 from notifications.models import Notification
@@ -134,7 +135,7 @@ def test_a_digest_with_nothing_waiting_sends_nothing_and_marks_the_day(
     integration = make_integration(
         brand, members=[admin_member], config={"notify_mode": NotifyMode.DAILY}
     )
-    recorded(brand, "DN-BY-HAND", platform=Platform.HAKOBU)
+    recorded(brand, "DN-BY-HAND", platform=HAKOBU)
     assert send_shipment_digests() == 0
     integration.refresh_from_db()
     assert "last_digest_at" in integration.config

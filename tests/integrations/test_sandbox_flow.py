@@ -11,7 +11,7 @@ from django.db import connection
 from django.urls import reverse
 
 from brands.scoping import scopes_disabled
-from delivery_notes.models import Activity, Platform, Shipment, ShippingStatus
+from delivery_notes.models import Activity, Shipment, ShippingStatus
 from integrations.models import (
     ConnectionStatus,
     Integration,
@@ -19,7 +19,7 @@ from integrations.models import (
     SyncRun,
     UnmatchedShipment,
 )
-from integrations.shipandco import facts
+from integrations.shipandco import SHIPANDCO, facts
 from integrations.sync import sync_integration
 from sandbox.shipandco import DEFAULT_TOKEN, SECOND_TOKEN
 from tests.factories import DeliveryNoteFactory, DeliveryNoteLineFactory, MembershipFactory
@@ -61,7 +61,7 @@ def test_connect_with_the_sandbox_token(
         "shipandco:settings", kwargs={"brand_slug": "brand-a"}
     )
     with scopes_disabled():
-        integration = Integration.objects.get(brand=brand, platform=Platform.SHIPANDCO)
+        integration = Integration.objects.get(brand=brand, platform=SHIPANDCO)
         assert set(integration.notification_members.all()) == {admin_member, staff_member}
         # The first sync ran right after connecting (nothing to fetch yet).
         assert SyncRun.objects.get().outcome == SyncRun.Outcome.SUCCESS
@@ -128,8 +128,8 @@ def test_sync_ships_notes_records_unmatched_and_is_idempotent(
         assert shipments["DN-1001"].tracking_numbers == seeded[0]["delivery"]["tracking_numbers"]
         assert len(shipments["DN-1002"].tracking_numbers) == 2
         assert shipments["DN-1002"].carrier == "sagawa"
-        assert shipments["DN-1001"].platform == Platform.SHIPANDCO
-        assert Activity.objects.filter(note=mine, platform=Platform.SHIPANDCO).count() == 2
+        assert shipments["DN-1001"].platform == SHIPANDCO
+        assert Activity.objects.filter(note=mine, platform=SHIPANDCO).count() == 2
         unmatched = UnmatchedShipment.objects.get()
         assert (unmatched.reference, unmatched.brand_id) == ("NOT-IN-HAKOBU", brand.pk)
     summary = [m for m in mail.outbox if "shipped via Ship&co" in m.subject]

@@ -11,10 +11,11 @@ from django.utils import timezone
 
 from brands.scoping import scopes_disabled
 from delivery_notes.activity import describe
-from delivery_notes.models import Activity, Platform, Shipment, ShippingStatus
+from delivery_notes.models import Activity, Shipment, ShippingStatus
 from delivery_notes.services import record_shipment
 from integrations import sync
 from integrations.models import SyncRun
+from integrations.shipandco import SHIPANDCO
 from integrations.sync import sync_integration
 from tests.factories import DeliveryNoteFactory, DeliveryNoteLineFactory
 from tests.integrations.fakes import shipment
@@ -46,7 +47,7 @@ def test_a_tracking_number_added_later_is_applied_and_the_old_value_kept(brand, 
     assert only.tracking_numbers == ["400000000011", "400000000022"]
     with scopes_disabled():
         change = Activity.objects.get(note=note, verb="shipment_changed")
-    assert change.platform == Platform.SHIPANDCO
+    assert change.platform == SHIPANDCO
     assert change.data["old_tracking_numbers"] == ["400000000011"]
     assert "400000000022" in describe(change) and "400000000011" in describe(change)
 
@@ -174,9 +175,7 @@ def test_shipments_of_an_interrupted_run_are_announced_by_the_next(
     note = make_note(brand)
     with scopes_disabled():
         SyncRun.objects.create(brand=brand, integration=integration)  # the dead run
-        record_shipment(
-            note, platform=Platform.SHIPANDCO, external_id="dead-1", tracking_numbers=["4001"]
-        )
+        record_shipment(note, platform=SHIPANDCO, external_id="dead-1", tracking_numbers=["4001"])
     fake.shipments = []
     with django_capture_on_commit_callbacks(execute=True):
         run = sync_integration(integration.pk)

@@ -12,9 +12,9 @@ import httpx
 import pytest
 
 from brands.scoping import scopes_disabled
-from delivery_notes.models import Activity, Platform, Shipment, ShippingStatus
+from delivery_notes.models import Activity, Shipment, ShippingStatus
 from integrations.models import SyncRun, UnmatchedShipment
-from integrations.shipandco import facts
+from integrations.shipandco import SHIPANDCO, facts
 from integrations.sync import sync_integration, sync_lease
 from tests.factories import DeliveryNoteFactory, DeliveryNoteLineFactory
 from tests.integrations.fakes import json_response, shipment
@@ -56,8 +56,8 @@ def test_applies_shipments_and_logs_them_via_the_platform(brand, integration, fa
     assert status_of(note) == ShippingStatus.SHIPPED
     assert shipped_numbers(brand) == {"DN-1": [["400000000011", "400000000022"]]}
     with scopes_disabled():
-        assert Activity.objects.filter(note=note, platform=Platform.SHIPANDCO).exists()
-        assert not Activity.objects.filter(note=note).exclude(platform=Platform.SHIPANDCO).exists()
+        assert Activity.objects.filter(note=note, platform=SHIPANDCO).exists()
+        assert not Activity.objects.filter(note=note).exclude(platform=SHIPANDCO).exists()
 
 
 def test_several_shipments_for_one_note_are_kept_apart(brand, integration, fake):

@@ -9,10 +9,9 @@ from django.core import mail
 from django.urls import reverse
 
 from brands.scoping import scopes_disabled
-from delivery_notes.models import Platform
 from integrations.models import ConnectionStatus, Integration, SyncRun
 from integrations.secrets import mask
-from integrations.shipandco import tasks
+from integrations.shipandco import SHIPANDCO, tasks
 from tests.factories import MembershipFactory, UserFactory
 from tests.integrations.fakes import TOKEN
 
@@ -96,7 +95,7 @@ def test_saved_token_is_kept_when_the_field_is_left_blank(
 ):
     """seed_demo leaves a not-yet-connected integration holding the sandbox token."""
     with scopes_disabled():
-        Integration.objects.create(brand=brand, platform=Platform.SHIPANDCO, credential=TOKEN)
+        Integration.objects.create(brand=brand, platform=SHIPANDCO, credential=TOKEN)
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(
             url("connect", brand),

@@ -24,15 +24,11 @@ from brands.management.demo_data import (
 from brands.models import Brand, Membership, Role, User
 from brands.scoping import brand_scope
 from brands.services import announce_new_member
-from delivery_notes.models import (
-    Activity,
-    DeliveryNote,
-    DeliveryNoteLine,
-    Platform,
-    ShippingStatus,
-)
+from delivery_notes.models import Activity, DeliveryNote, DeliveryNoteLine, ShippingStatus
 from delivery_notes.services import change_status, log_activity, record_shipment
 from integrations.models import ConnectionStatus, Integration
+from integrations.registry import HAKOBU
+from integrations.shipandco import SHIPANDCO
 
 DEMO_PASSWORD = "demo"
 BRANDS = [
@@ -201,7 +197,7 @@ class Command(BaseCommand):
         if plan.target == ShippingStatus.DELIVERED:
             last = at(
                 last + timedelta(days=2),
-                lambda: change_status(note, ShippingStatus.DELIVERED, platform=Platform.HAKOBU),
+                lambda: change_status(note, ShippingStatus.DELIVERED, platform=HAKOBU),
             )
         DeliveryNote.objects.filter(pk=note.pk).update(
             created_at=issued, updated_at=last, status_changed_at=last
@@ -211,7 +207,7 @@ class Command(BaseCommand):
         """Pre-fill the "Connect To Ship&co" modal with the sandbox token; not connected."""
         Integration.objects.get_or_create(
             brand=brand,
-            platform=Platform.SHIPANDCO,
+            platform=SHIPANDCO,
             defaults={
                 "is_active": True,
                 "status": ConnectionStatus.NOT_INTEGRATED,

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from brands.scoping import scopes_disabled
 from integrations.models import Integration
-from integrations.registry import PLATFORMS
+from integrations.registry import Capability, platforms
 from integrations.sync import sync_integration
 
 
@@ -17,7 +17,10 @@ class Command(BaseCommand):
     help = "Retrieve shipments from a shipping platform for every connected brand (or one)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--platform", required=True, choices=sorted(PLATFORMS))
+        pulling = sorted(
+            spec.platform for spec in platforms() if spec.can(Capability.PULL_SHIPMENTS)
+        )
+        parser.add_argument("--platform", required=True, choices=pulling)
         parser.add_argument("--brand", help="slug of one brand (default: every connected brand)")
 
     def handle(self, *args, platform: str, brand: str | None, **options) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django import template
 
 from brands.models import Role
-from delivery_notes.models import Platform
 from integrations.models import ConnectionStatus, Integration
+from integrations.shipandco import SHIPANDCO
 from integrations.shipandco.export import csv_export_enabled
 
 register = template.Library()
@@ -22,8 +22,6 @@ def shipandco_csv_state(context: template.Context) -> dict[str, bool]:
     broken = (
         allowed
         and not enabled
-        and Integration.objects.filter(
-            platform=Platform.SHIPANDCO, status=ConnectionStatus.ERROR
-        ).exists()
+        and Integration.objects.filter(platform=SHIPANDCO, status=ConnectionStatus.ERROR).exists()
     )
     return {"allowed": allowed, "enabled": enabled, "broken": broken}

@@ -13,8 +13,9 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from brands.scoping import brand_scope, scopes_disabled
-from delivery_notes.models import DeliveryNote, Platform, ShippingStatus
+from delivery_notes.models import DeliveryNote, ShippingStatus
 from integrations.models import ConnectionStatus, Integration
+from integrations.shipandco import SHIPANDCO
 from integrations.shipandco import export as services
 from integrations.shipandco.models import CsvExport
 from sandbox.server import SandboxServer
@@ -25,7 +26,7 @@ from tests.factories import DeliveryNoteFactory, DeliveryNoteLineFactory, Member
 @pytest.fixture
 def integrated(brand):
     return Integration.objects.create(
-        brand=brand, platform=Platform.SHIPANDCO, is_active=True, status=ConnectionStatus.INTEGRATED
+        brand=brand, platform=SHIPANDCO, is_active=True, status=ConnectionStatus.INTEGRATED
     )
 
 
@@ -85,7 +86,7 @@ def test_button_is_disabled_until_shipandco_is_integrated(brand, staff_member, i
     if integration_status:
         Integration.objects.create(
             brand=brand,
-            platform=Platform.SHIPANDCO,
+            platform=SHIPANDCO,
             is_active=integration_status != "inactive",
             status=ConnectionStatus.ERROR
             if integration_status == ConnectionStatus.ERROR
