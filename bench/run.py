@@ -160,7 +160,10 @@ def bench_export() -> None:
     for count in (200, 2000):
         brand, user = make_brand(f"export-{count}", count)
         Integration.objects.create(
-            brand=brand, platform="shipandco", status=ConnectionStatus.INTEGRATED, credential="x"
+            brand=brand,
+            platform="shipandco",
+            status=ConnectionStatus.INTEGRATED,
+            credentials={"access_token": "x"},
         )
         with brand_scope(brand):
             export = shipandco_export.create_export(
@@ -198,7 +201,7 @@ def bench_sync(server: SandboxServer) -> None:
             brand=brand,
             platform="shipandco",
             status=ConnectionStatus.INTEGRATED,
-            credential=token,
+            credentials={"access_token": token},
             connected_at=timezone.now(),
         )
         with count_queries() as counted:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from brands.models import Membership
 from integrations.models import Integration, NotifyMode
 from integrations.secrets import Secret, mask
-from integrations.services import ConnectionSettings
+from integrations.services import ACCESS_TOKEN, ConnectionSettings
 
 
 class MemberChoiceField(forms.ModelMultipleChoiceField):
@@ -77,10 +77,10 @@ class ConnectionForm(forms.Form):
         ).order_by("user__email")
         token = self.fields["access_token"]
         token.help_text = self.token_help
-        if integration.credential:
-            token.widget.attrs["placeholder"] = mask(integration.credential)
+        if integration.secret(ACCESS_TOKEN):
+            token.widget.attrs["placeholder"] = mask(integration.secret(ACCESS_TOKEN))
             token.help_text = _("Saved: %(masked)s. Leave blank to keep the saved token.") % {
-                "masked": mask(integration.credential)
+                "masked": mask(integration.secret(ACCESS_TOKEN))
             }
         if self.shows_toggle:
             self._label_toggle(integration.is_active)
@@ -129,7 +129,7 @@ class ConnectionForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
-        if not data.get("access_token") and not self.integration.credential:
+        if not data.get("access_token") and not self.integration.secret(ACCESS_TOKEN):
             self.add_error("access_token", _("Enter the access token."))
         return data
 

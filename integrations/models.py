@@ -1,7 +1,7 @@
 """What every platform integration shares: one row per brand and platform.
 
 A platform sub-package (shipandco, and later shipstation, webshipper) keeps its own extra models
-and settings in `config`, but connection state, the encrypted credential, the members to notify,
+and settings in `config`, but connection state, the encrypted credentials, the members to notify,
 the sync cursor, failure counting and the run log live here, so each platform reuses them.
 """
 
@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from brands.scoping import BrandOwned
 from integrations.registry import platform_choices
-from integrations.secrets import EncryptedTextField
+from integrations.secrets import EncryptedJSONField, Secret
 
 
 class ConnectionStatus(models.TextChoices):
@@ -45,7 +45,8 @@ class Integration(BrandOwned):
         default=ConnectionStatus.NOT_INTEGRATED,
     )
     status_reason = models.CharField(_("reason"), max_length=300, blank=True)
-    credential = EncryptedTextField(_("access token"), blank=True)
+    #: The platform's typed credentials (see its `credential_fields`), encrypted as a whole.
+    credentials = EncryptedJSONField(_("credentials"))
     config = models.JSONField(default=dict, blank=True)
     notification_members = models.ManyToManyField(
         "brands.Membership", blank=True, related_name="+", verbose_name=_("notification members")
@@ -68,6 +69,10 @@ class Integration(BrandOwned):
 
     def __str__(self) -> str:
         return f"{self.get_platform_display()} ({self.get_status_display()})"
+
+    def secret(self, name: str) -> str:
+        """One credential ("" when not set): a `Secret`, whose repr hides it."""
+        return (self.credentials or {}).get(name) or Secret("")
 
     @property
     def is_integrated(self) -> bool:

@@ -6,6 +6,7 @@ rotate, prepend a new key, deploy, run `manage.py rotate_secrets`, then drop the
 
 from __future__ import annotations
 
+import json
 import re
 from functools import cache
 
@@ -69,6 +70,43 @@ class EncryptedTextField(models.TextField):
     def get_prep_value(self, value):
         value = super().get_prep_value(value)
         return encrypt(value) if value else ""
+
+
+class EncryptedJSONField(EncryptedTextField):
+    """A platform's typed credentials (an API key and secret, a token...) as one encrypted
+    JSON object; Python code sees a dict whose text values are `Secret`s."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("default", dict)
+        kwargs.setdefault("blank", True)
+        super().__init__(*args, **kwargs)
+
+    @staticmethod
+    def _secrets(data: object) -> dict:
+        if not isinstance(data, dict):
+            raise ValueError("credentials must be a JSON object")
+        return {
+            key: Secret(value) if isinstance(value, str) else value for key, value in data.items()
+        }
+
+    def from_db_value(self, value, expression, connection):
+        text = super().from_db_value(value, expression, connection)
+        return self._secrets(json.loads(text)) if text else {}
+
+    def to_python(self, value):
+        if value is None or value == "":
+            return {}
+        return self._secrets(json.loads(value) if isinstance(value, str) else value)
+
+    def get_prep_value(self, value):
+        if not value:
+            return ""
+        return encrypt(
+            json.dumps({key: str(v) if isinstance(v, Secret) else v for key, v in value.items()})
+        )
+
+    def value_to_string(self, obj) -> str:
+        return ""  # never serialized (dumpdata) in the clear
 
 
 class SecretsReporterFilter(SafeExceptionReporterFilter):

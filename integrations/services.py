@@ -19,6 +19,9 @@ from integrations.http import AuthRejected, MalformedResponse, PlatformError, Pl
 from integrations.models import ConnectionStatus, Integration, NotifyMode
 from integrations.registry import get_platform
 
+#: The credential of a platform connected with one access token (Ship&co).
+ACCESS_TOKEN = "access_token"
+
 
 class ConnectionRefused(Exception):
     """The platform did not accept the settings; the message is shown in the modal."""
@@ -64,7 +67,8 @@ def save_connection(integration: Integration, new: ConnectionSettings) -> Integr
     not Integrated yet); Inactive disconnects: polling stops, status Not Integrated.
     """
     spec = get_platform(integration.platform)
-    token = new.token or integration.credential
+    saved = integration.secret(ACCESS_TOKEN)
+    token = new.token or saved
     if not token:
         raise ConnectionRefused(_("Enter the access token."))
     was_integrated = integration.pk is not None and integration.is_syncable
@@ -73,7 +77,7 @@ def save_connection(integration: Integration, new: ConnectionSettings) -> Integr
         and integration.is_active
         and (integration.status != ConnectionStatus.NOT_INTEGRATED)
     )
-    token_changed = token != integration.credential
+    token_changed = token != saved
     if new.is_active and (token_changed or not was_integrated):
         try:
             spec.check_credentials(token)
@@ -82,8 +86,8 @@ def save_connection(integration: Integration, new: ConnectionSettings) -> Integr
 
     # Only the columns changed here are saved: a sync may be running meanwhile and owns the
     # others (its lease, the cursor, the failure count).
-    changed = ["credential", "is_active", "config", "status", "status_reason", "updated_at"]
-    integration.credential = token
+    changed = ["credentials", "is_active", "config", "status", "status_reason", "updated_at"]
+    integration.credentials = {**(integration.credentials or {}), ACCESS_TOKEN: token}
     integration.is_active = new.is_active
     integration.config = {**(integration.config or {}), "notify_mode": new.notify_mode}
     if new.is_active:

@@ -22,7 +22,13 @@ from integrations.models import Integration
 from integrations.registry import PlatformSpec, connectable_platforms, get_platform
 from integrations.registry import platforms as registered_platforms
 from integrations.secrets import mask
-from integrations.services import ConnectionRefused, enqueue_sync, get_integration, save_connection
+from integrations.services import (
+    ACCESS_TOKEN,
+    ConnectionRefused,
+    enqueue_sync,
+    get_integration,
+    save_connection,
+)
 
 RECENT_RUNS = 10
 RECENT_UNMATCHED = 20
@@ -85,7 +91,7 @@ class SettingsView(PlatformMixin, RoleRequiredMixin, TemplateView):
             "spec": self.get_spec(),
             "platform_name": self.get_spec().display_name,
             "integration": integration,
-            "masked_token": mask(integration.credential),
+            "masked_token": mask(integration.secret(ACCESS_TOKEN)),
             "members": integration.notification_members.select_related("user") if saved else [],
             "runs": integration.runs.all()[:RECENT_RUNS] if saved else [],
             "unmatched": integration.unmatched_shipments.all()[:RECENT_UNMATCHED] if saved else [],

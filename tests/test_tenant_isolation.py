@@ -68,7 +68,11 @@ class BrandB:
 # Field values for models the generic filler cannot build (or builds unrealistically), by model
 # label: a function of brand B's data returning field values; the other fields stay generic.
 FACTORIES: dict[str, Callable[[BrandB], dict]] = {
-    "integrations.Integration": lambda b: {"platform": "shipandco", "status": "integrated"},
+    "integrations.Integration": lambda b: {
+        "platform": "shipandco",
+        "status": "integrated",
+        "credentials": {"access_token": "brand-b-token"},
+    },
 }
 
 # Values for path parameters that are not ids, tokens or slugs of brand B's rows.

@@ -7,6 +7,7 @@ from typing import Any
 from integrations.listing import Window
 from integrations.models import Integration
 from integrations.records import PlatformShipment
+from integrations.services import ACCESS_TOKEN
 from integrations.shipandco import facts
 from integrations.shipandco.client import ShipandcoClient
 from integrations.shipandco.mapping import parse_shipment
@@ -32,7 +33,7 @@ class ShipandcoSource:
 
 
 def source_for(integration: Integration) -> ShipandcoSource:
-    return ShipandcoSource(integration.credential)
+    return ShipandcoSource(integration.secret(ACCESS_TOKEN))
 
 
 def check_credentials(token: str) -> None:

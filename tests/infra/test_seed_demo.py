@@ -70,7 +70,7 @@ def snapshot() -> dict:
                 Activity.objects.order_by("id").values_list("verb", "created_at")[::29]
             ),
             "integration": list(
-                Integration.objects.values_list("status", "credential", "updated_at")
+                Integration.objects.values_list("status", "credentials", "updated_at")
             ),
         }
 
@@ -136,7 +136,7 @@ def check_shipandco_prefilled_but_not_connected():
         integration = Integration.objects.get(brand__slug="demo", platform="shipandco")
     assert integration.is_active
     assert integration.status == ConnectionStatus.NOT_INTEGRATED
-    assert integration.credential == "sandbox-shipandco-token"
+    assert integration.secret("access_token") == "sandbox-shipandco-token"
 
 
 def check_admin_is_told_who_joined():

@@ -58,7 +58,7 @@ def make_integration(brand, *, token: str = TOKEN, members=(), **fields) -> Inte
         "platform": SHIPANDCO,
         "is_active": True,
         "status": ConnectionStatus.INTEGRATED,
-        "credential": token,
+        "credentials": {"access_token": token},
         "connected_at": timezone.now(),
         **fields,
     }

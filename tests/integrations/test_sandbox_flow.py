@@ -66,13 +66,13 @@ def test_connect_with_the_sandbox_token(
         # The first sync ran right after connecting (nothing to fetch yet).
         assert SyncRun.objects.get().outcome == SyncRun.Outcome.SUCCESS
     assert integration.status == ConnectionStatus.INTEGRATED and integration.is_active
-    assert integration.credential == DEFAULT_TOKEN
+    assert integration.secret("access_token") == DEFAULT_TOKEN
     connected = [m for m in mail.outbox if "is connected" in m.subject]
     assert sorted(m.to[0] for m in connected) == ["admin@a.example", "staff@a.example"]
     assert all(DEFAULT_TOKEN not in m.body for m in mail.outbox)
 
     with connection.cursor() as cursor:
-        cursor.execute("SELECT credential FROM integrations_integration")
+        cursor.execute("SELECT credentials FROM integrations_integration")
         (raw,) = cursor.fetchone()
     assert raw and DEFAULT_TOKEN not in raw
 

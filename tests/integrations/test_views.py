@@ -45,7 +45,7 @@ def test_staff_and_viewers_see_the_status_but_cannot_open_the_modal(
     response = client.post(url("connect", brand), {"access_token": "x", "notify_mode": "daily"})
     assert response.status_code == 403
     integration.refresh_from_db()
-    assert integration.credential == TOKEN
+    assert integration.secret("access_token") == TOKEN
 
 
 def test_another_brands_member_gets_404(client, brand, other_brand, integration):
@@ -95,7 +95,9 @@ def test_saved_token_is_kept_when_the_field_is_left_blank(
 ):
     """seed_demo leaves a not-yet-connected integration holding the sandbox token."""
     with scopes_disabled():
-        Integration.objects.create(brand=brand, platform=SHIPANDCO, credential=TOKEN)
+        Integration.objects.create(
+            brand=brand, platform=SHIPANDCO, credentials={"access_token": TOKEN}
+        )
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(
             url("connect", brand),
@@ -109,7 +111,7 @@ def test_saved_token_is_kept_when_the_field_is_left_blank(
     with scopes_disabled():
         integration = Integration.objects.get()
     assert integration.status == ConnectionStatus.INTEGRATED
-    assert integration.credential == TOKEN
+    assert integration.secret("access_token") == TOKEN
     assert [r.headers["x-access-token"] for r in fake.requests][:1] == [TOKEN]
     assert len([m for m in mail.outbox if "is connected" in m.subject]) == 1
 
@@ -152,7 +154,7 @@ def test_inactive_disconnects_and_active_reconnects(
     )
     integration.refresh_from_db()
     assert integration.status == ConnectionStatus.NOT_INTEGRATED
-    assert integration.credential == TOKEN  # the refused token was not saved
+    assert integration.secret("access_token") == TOKEN  # the refused token was not saved
 
     with django_capture_on_commit_callbacks(execute=True):
         admin_client.post(
@@ -161,7 +163,7 @@ def test_inactive_disconnects_and_active_reconnects(
         )
     integration.refresh_from_db()
     assert (integration.is_active, integration.status) == (True, ConnectionStatus.INTEGRATED)
-    assert integration.credential == "new-token-after-regeneration"
+    assert integration.secret("access_token") == "new-token-after-regeneration"
     assert enqueued == [integration.pk]
 
 

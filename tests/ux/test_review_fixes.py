@@ -56,7 +56,7 @@ def test_connection_toggle_names_its_current_state(brand, admin_member, is_activ
             platform="shipandco",
             is_active=is_active,
             connected_at=timezone.now(),
-            credential="saved-token",
+            credentials={"access_token": "saved-token"},
         )
         field = ConnectionForm(integration=integration)["is_active"]
     assert field.label == label

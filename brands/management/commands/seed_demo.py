@@ -211,6 +211,10 @@ class Command(BaseCommand):
             defaults={
                 "is_active": True,
                 "status": ConnectionStatus.NOT_INTEGRATED,
-                "credential": os.environ.get("SANDBOX_SHIPANDCO_TOKEN", "sandbox-shipandco-token"),
+                "credentials": {
+                    "access_token": os.environ.get(
+                        "SANDBOX_SHIPANDCO_TOKEN", "sandbox-shipandco-token"
+                    )
+                },
             },
         )
