@@ -13,5 +13,6 @@ urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("brands.account_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("inbound/", include("integrations.inbound_urls")),
     path("b/<slug:brand_slug>/", include(brand_patterns)),
 ]

@@ -58,6 +58,8 @@ class Integration(BrandOwned):
     failing_notified = models.BooleanField(default=False)
     # A lease rather than a DB lock: it works on SQLite and PostgreSQL and expires if a worker dies.
     sync_locked_until = models.DateTimeField(null=True, blank=True)
+    #: The unguessable part of the brand's inbound URL, for platforms that call Hakobu.
+    inbound_token = models.CharField(max_length=64, null=True, blank=True, unique=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -151,6 +153,72 @@ class ShipmentAnnouncement(BrandOwned):
 
     def __str__(self) -> str:
         return f"{self.get_platform_display()} {self.created_at:%Y-%m-%d %H:%M} ({self.kind})"
+
+
+class PlatformOrder(BrandOwned):
+    """A note handed to a platform as an order: how, and when (one per note and platform).
+
+    It is also what keeps an order from being processed twice: a note the platform pulled is
+    never pushed to it, and once in a platform's feed a note stays there, so every later change
+    (cancelled or shipped included) reaches the platform.
+    """
+
+    class Route(models.TextChoices):
+        PULLED = "pulled", _("Pulled by the platform")
+        PUSHED = "pushed", _("Sent by Hakobu")
+
+    note = models.ForeignKey(
+        "delivery_notes.DeliveryNote", on_delete=models.CASCADE, related_name="platform_orders"
+    )
+    platform = models.CharField(_("platform"), max_length=20, choices=platform_choices)
+    route = models.CharField(_("how"), max_length=10, choices=Route.choices)
+    external_id = models.CharField(_("platform id"), max_length=100, blank=True)
+    first_sent_at = models.DateTimeField(_("first sent"), default=timezone.now)
+    last_sent_at = models.DateTimeField(_("last sent"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("order on a platform")
+        verbose_name_plural = _("orders on platforms")
+        constraints = [
+            models.UniqueConstraint(fields=["note", "platform"], name="unique_platform_order")
+        ]
+        indexes = [models.Index(fields=["brand", "platform"], name="platformorder_brand_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.platform} {self.note_id} ({self.route})"
+
+
+class InboundCall(BrandOwned):
+    """One call a platform made to the brand's inbound URL: when, what, how it ended.
+
+    Never the credentials, the query string or the body (they may carry a password or a
+    customer's address): the action, the outcome and a short message are enough to follow up.
+    """
+
+    class Outcome(models.TextChoices):
+        OK = "ok", _("OK")
+        DENIED = "denied", _("Refused: wrong user name or password")
+        THROTTLED = "throttled", _("Refused: too many calls")
+        REJECTED = "rejected", _("Refused: the request could not be used")
+        ERROR = "error", _("Error")
+
+    integration = models.ForeignKey(Integration, on_delete=models.CASCADE, related_name="calls")
+    created_at = models.DateTimeField(default=timezone.now)
+    action = models.CharField(_("action"), max_length=40, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    status_code = models.PositiveSmallIntegerField(_("HTTP status"))
+    message = models.CharField(_("details"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("inbound call")
+        verbose_name_plural = _("inbound calls")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["integration", "-created_at"], name="inboundcall_recent_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.outcome} {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class UnmatchedShipment(BrandOwned):

@@ -66,6 +66,11 @@ class PlatformSpec:
     #: Template included above the note list (e.g. "the connection needs fixing").
     note_list_notice: str | None = None
     periodic_tasks: tuple[PeriodicTask, ...] = field(default_factory=tuple)
+    #: Dotted path of the URLconf of the platform's brand pages (mounted at `<platform>/` under
+    #: Settings → System Integration; its app_name must be the platform code).
+    urls: str | None = None
+    #: The view the platform calls (INBOUND): mounted at `/inbound/<platform>/<token>/`.
+    inbound_view: Callable[..., Any] | None = None
 
     @property
     def display_name(self) -> str:

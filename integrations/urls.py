@@ -1,8 +1,11 @@
+"""Settings → System Integration, and each registered platform's pages under `<platform>/`."""
+
 from django.urls import include, path
 
 from integrations import views
+from integrations.registry import platforms
 
 urlpatterns = [
     path("", views.integration_list, name="integration_list"),
-    path("shipandco/", include("integrations.shipandco.urls")),
+    *(path(f"{spec.platform}/", include(spec.urls)) for spec in platforms() if spec.urls),
 ]

@@ -18,6 +18,7 @@ SPEC = register(
         label=_("Ship&co"),
         capabilities=frozenset({Capability.PULL_SHIPMENTS, Capability.CSV_EXPORT}),
         settings_url_name="shipandco:settings",
+        urls="integrations.shipandco.urls",
         build_source=source_for,
         check_credentials=check_credentials,
         sync_task=sync_brand,

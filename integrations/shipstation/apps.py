@@ -8,7 +8,4 @@ class ShipstationConfig(AppConfig):
     verbose_name = _("ShipStation")
 
     def ready(self) -> None:
-        from integrations.registry import PlatformSpec, register
-        from integrations.shipstation import SHIPSTATION
-
-        register(PlatformSpec(platform=SHIPSTATION, label=_("ShipStation")))
+        from integrations.shipstation import platform  # noqa: F401  (registers ShipStation)

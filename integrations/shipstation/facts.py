@@ -1,0 +1,206 @@
+"""Everything Hakobu believes about ShipStation that is not beyond doubt, in one place.
+
+Source: ../shared/reference/shipstation.md (corrected 2026-12-01; confidence per fact: confirmed =
+ShipStation's own docs or code, likely = two or more independent implementations agree,
+uncertain = one source or inference). Correcting a fact should be a one-line change here.
+Each constant says its confidence; "Hakobu's choice" marks decisions, not facts about ShipStation.
+
+Custom Store (mode 1) facts that stay UNCERTAIN, and how the code copes:
+- which set-ups send `SS-UserName` / `SS-Password` instead of an Authorization header: accept both;
+- Japanese carriers probably arrive as `Other` (the raw carrier string is stored, never checked);
+- lengths only in one copy of the schema (names/companies/addresses/cities/states 100, phones and
+  postal codes 50, SKU/Location 100, option name/value 30): cut to them anyway, since a cut value
+  only shortens ShipStation's copy while a too-long one may fail the order import;
+- whether a status field may stay empty (Unpaid and On-Hold have no Hakobu status by default);
+- how ShipStation treats an order it has shipped when a later export says "Paid" again
+  (a partially shipped note exports as Paid so that the rest can still ship);
+- whether several export items may share one LineItemID (only used for quantities > 99999);
+- whether ShipStation's window end is inclusive of its last minute (the window reads to the end of
+  that minute: exporting an order twice is harmless, missing one is not).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+
+from delivery_notes.models import ShippingStatus
+
+# =================================================================================================
+# Custom Store (mode 1): ShipStation calls Hakobu's XML endpoint
+# =================================================================================================
+
+# --- Endpoint and authentication -----------------------------------------------------------
+# confirmed: one URL per brand store, told apart by `action`
+ACTION_PARAM = "action"
+EXPORT_ACTION = "export"  # GET
+SHIP_NOTIFY_ACTION = "shipnotify"  # POST
+# confirmed: HTTP Basic on every call; likely: a refusal is 401 with this header
+WWW_AUTHENTICATE = 'Basic realm="ShipStation"'
+# confirmed that they occur (ShipStation's own ship-notice example); which set-ups send them is
+# UNCERTAIN. Accept them only without an Authorization header, and never log them.
+FALLBACK_USERNAME_PARAM = "SS-UserName"
+FALLBACK_PASSWORD_PARAM = "SS-Password"
+
+# --- Export call ---------------------------------------------------------------------------
+# confirmed: `?action=export&start_date=01%2f23%2f2012+17%3a28&end_date=…&page=N`
+START_DATE_PARAM = "start_date"
+END_DATE_PARAM = "end_date"
+PAGE_PARAM = "page"
+FIRST_PAGE = 1
+# confirmed: window dates and OrderDate / LastModified / LabelCreateDate are UTC (not the store's
+# zone), `MM/dd/yyyy HH:mm`, 24-hour; likely: single-digit parts occur (parse leniently)
+DATETIME_FORMAT = "%m/%d/%Y %H:%M"
+DATE_FORMAT = "%m/%d/%Y"  # ShipNotice ShipDate (confirmed)
+# likely: 50-100 per page is usual; Hakobu picks the page size (confirmed: `pages` = page count)
+PAGE_SIZE = 100
+
+# --- Export answer -------------------------------------------------------------------------
+# likely: 200 with this content type and declaration
+CONTENT_TYPE = "text/xml; charset=utf-8"
+XML_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>'
+# likely (form) / confirmed (error): an empty window is `<Orders pages="0"/>`; an empty body makes
+# ShipStation fail ("Root element is missing", the seeds' "Error in XML")
+EMPTY_PAGES = 0
+
+# --- Export element lengths (characters) ----------------------------------------------------
+# confirmed: ShipStation's field tables and schema (the reference)
+ORDER_ID_MAX = 50
+ORDER_NUMBER_MAX = 50
+ORDER_STATUS_MAX = 50
+SHIPPING_METHOD_MAX = 100
+PAYMENT_METHOD_MAX = 50
+GIFT_MESSAGE_MAX = 1000
+CUSTOM_FIELD_MAX = 100
+CUSTOMER_CODE_MAX = 50
+LINE_ITEM_ID_MAX = 50
+ITEM_NAME_MAX = 200
+UPC_MAX = 12
+OPTIONS_MAX = 10  # per item
+QUANTITY_MIN = 1
+QUANTITY_MAX = 99999
+SHIPPING_AMOUNT_MAX = Decimal("9999999.99")  # decimal(9,2)
+# UNCERTAIN: only in one copy of ShipStation's schema (VirtoCommerce's OrderXsdSchema.cs, the same
+# shape as the reference's gist). Cut to them: a cut value only shortens ShipStation's copy.
+NOTES_MAX = 1000  # CustomerNotes, InternalNotes
+PARTY_NAME_MAX = 100  # BillTo/ShipTo Name
+COMPANY_MAX = 100
+ADDRESS_MAX = 100  # Address1, Address2
+CITY_MAX = 100
+STATE_MAX = 100
+POSTAL_CODE_MAX = 50
+PHONE_MAX = 50
+SKU_MAX = 100
+LOCATION_MAX = 100
+OPTION_NAME_MAX = 30
+OPTION_VALUE_MAX = 30
+COUNTRY_LENGTH = 2  # confirmed: ISO 3166-1 alpha-2
+CURRENCY_LENGTH = 3  # confirmed: ISO 4217
+# confirmed: `Pounds` | `Ounces` | `Grams`; Hakobu stores grams per unit
+WEIGHT_UNITS_GRAMS = "Grams"
+
+# --- Hakobu's choices for data ShipStation requires and Hakobu may lack -------------------------
+# Hakobu's choice: the note's `order_reference` goes to CustomField1 (the one ShipStation shows in
+# the orders grid, filters and rules: confirmed), its discount/coupon code to CustomField2.
+ORDER_REFERENCE_CUSTOM_FIELD = 1
+DISCOUNT_CODE_CUSTOM_FIELD = 2
+# Hakobu's choice: a note has a discount code but no discount amount. ShipStation wants a
+# negative UnitPrice on an adjustment item (confirmed), so an adjustment item is sent only with
+# an amount (OrderForExport.discount_amount); the code alone goes to CustomField2.
+DISCOUNT_LINE_ITEM_ID = "discount"  # Hakobu line ids are numeric: no clash
+DISCOUNT_DEFAULT_SKU = "DISCOUNT"
+# Hakobu's choice: stable fallbacks (same input → same code on every export and every note)
+SKU_FALLBACK_PREFIX = "HK-"  # + hash of the item name and options (SKU is required)
+CUSTOMER_CODE_FALLBACK_PREFIX = "HK-C-"  # + hash of the recipient (no e-mail, or one > 50)
+
+# --- Ship notice -----------------------------------------------------------------------------
+# confirmed: `POST <url>?action=shipnotify&order_number=…&carrier=…&service=…&tracking_number=…`
+# with an XML ShipNotice body; the body wins, the query fills what the body lacks (likely), and
+# is all there is when the body is empty (likely)
+SHIP_NOTICE_ROOT = "ShipNotice"
+SHIP_NOTICE_QUERY_PARAMS = ("order_number", "carrier", "service", "tracking_number")
+# Hakobu's choice: bodies above this are refused unread; the view also checks Content-Length
+# before reading. A notice is a few KB; 1 MiB leaves room for thousands of items.
+SHIP_NOTICE_MAX_BYTES = 1024 * 1024
+# confirmed: a ShipStation carrier name; store it raw, never check it against a list
+OTHER_CARRIER = "Other"
+# confirmed examples, for display only — never used to validate
+KNOWN_CARRIERS = (
+    "USPS",
+    "UPS",
+    "FedEx",
+    "DHL",
+    "DHLGlobalMail",
+    "CanadaPost",
+    "RoyalMail",
+    "Asendia",
+    OTHER_CARRIER,
+)
+# UNCERTAIN: no Japanese carrier is known to be in ShipStation's list; Yamato, Sagawa or Japan
+# Post most likely arrive as `Other` (the label's service or tracking number then tells which)
+JAPANESE_CARRIERS_ARRIVE_AS = OTHER_CARRIER
+# confirmed, and inverted: NotifyCustomer `true` means ShipStation did NOT e-mail the buyer
+# (Hakobu or the brand may then notify); `false` means ShipStation already did
+NOTIFY_CUSTOMER_TRUE_MEANS_NOT_EMAILED = True
+# confirmed: Carrier, Service, TrackingNumber ≤ 50 each
+TRACKING_NUMBER_MAX = 50
+# Hakobu's choice: a ship notice without a tracking number is still a shipment (a user may mark
+# an order shipped with a label made elsewhere, confirmed): it is recorded, and resends are told
+# apart by ShipNotice.dedupe_key instead of the tracking number.
+RECORD_SHIPMENT_WITHOUT_TRACKING = True
+
+# --- Store set-up in ShipStation: status mapping ------------------------------------------------
+# confirmed: five fields, each holding OrderStatus strings separated by commas, case-sensitive
+STATUS_FIELDS = ("Unpaid", "Paid", "Shipped", "Cancelled", "On-Hold")
+STATUS_SEPARATOR = ","  # no spaces: whether ShipStation trims them is UNCERTAIN
+
+# Hakobu's choice: OrderStatus is the status value itself ("shipping_requested"): stable, the same
+# in every language (labels are translated), lower case, and free of commas.
+DEFAULT_ORDER_STATUS_STRINGS: dict[str, str] = {s.value: s.value for s in ShippingStatus}
+
+# Hakobu's choice: which ShipStation field each Hakobu status belongs to. Partially shipped is
+# Paid: the rest must still ship (UNCERTAIN how ShipStation treats an order it already shipped).
+# Unpaid and On-Hold get no Hakobu status (UNCERTAIN whether ShipStation accepts an empty field).
+DEFAULT_STATUS_FIELD_OF: dict[str, str] = {
+    ShippingStatus.UNSHIPPED.value: "Paid",
+    ShippingStatus.SHIPPING_REQUESTED.value: "Paid",
+    ShippingStatus.PARTIALLY_SHIPPED.value: "Paid",
+    ShippingStatus.SHIPPED.value: "Shipped",
+    ShippingStatus.DELIVERED.value: "Shipped",
+    ShippingStatus.CANCELLED.value: "Cancelled",
+}
+
+
+def order_status_string(status: str, order_status_strings: Mapping[str, str] | None = None) -> str:
+    """The OrderStatus Hakobu sends for a note status (the status value when unmapped)."""
+    strings = DEFAULT_ORDER_STATUS_STRINGS if order_status_strings is None else order_status_strings
+    return strings.get(status) or status
+
+
+def status_field_values(
+    order_status_strings: Mapping[str, str] | None = None,
+    field_of_status: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """What the brand admin types in each of ShipStation's five status fields.
+
+    Returns {"Unpaid": "", "Paid": "unshipped,shipping_requested,partially_shipped", …}, in
+    STATUS_FIELDS order. The values must be exactly the OrderStatus strings the export sends
+    (case-sensitive), so both come from the same mappings. Raises ValueError for a mapping
+    ShipStation could not follow: an empty string, one with a comma or longer than 50, a field
+    name ShipStation does not have, or one string sent for statuses in different fields.
+    """
+    strings = DEFAULT_ORDER_STATUS_STRINGS if order_status_strings is None else order_status_strings
+    fields = DEFAULT_STATUS_FIELD_OF if field_of_status is None else field_of_status
+    values: dict[str, list[str]] = {name: [] for name in STATUS_FIELDS}
+    field_of_string: dict[str, str] = {}
+    for status, field in fields.items():
+        if field not in values:
+            raise ValueError(f"ShipStation has no status field {field!r}")
+        string = order_status_string(status, strings)
+        if not string.strip() or STATUS_SEPARATOR in string or len(string) > ORDER_STATUS_MAX:
+            raise ValueError(f"OrderStatus {string!r} cannot go in a ShipStation status field")
+        if field_of_string.setdefault(string, field) != field:
+            raise ValueError(f"OrderStatus {string!r} would be in two status fields")
+        if string not in values[field]:
+            values[field].append(string)
+    return {name: STATUS_SEPARATOR.join(items) for name, items in values.items()}

@@ -1,0 +1,103 @@
+"""Turning ShipStation's methods on and off, and the Custom Store's user name and password.
+
+Methods 1 (Custom Store) and 2 (orders over the API) exclude each other — both would process the
+same order twice — in the form, here, and in a database constraint; method 3 combines with either.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from brands.models import Brand, Membership
+from integrations import notices
+from integrations.inbound import new_inbound_token, new_password
+from integrations.models import ConnectionStatus, Integration, NotifyMode
+from integrations.services import get_integration
+from integrations.shipstation import SHIPSTATION
+from integrations.shipstation.models import ShipstationSettings
+
+ONE_ROUTE_MESSAGE = _("Use either method 1 or method 2: both would process the same order twice.")
+
+
+class MethodsConflict(ValueError):
+    """Methods 1 and 2 were both switched on."""
+
+
+@dataclass(frozen=True)
+class ShipstationChoice:
+    custom_store: bool
+    api_orders: bool
+    rates_labels: bool
+    ready_statuses: list[str]
+    members: Iterable[Membership]
+    notify_mode: str = NotifyMode.PER_SYNC
+
+
+def load(brand: Brand) -> tuple[Integration, ShipstationSettings]:
+    """The brand's ShipStation row and settings (unsaved defaults when never set up)."""
+    integration = get_integration(brand, SHIPSTATION)
+    settings = None
+    if integration.pk is not None:
+        settings = ShipstationSettings.objects.filter(integration=integration).first()
+    return integration, settings or ShipstationSettings(brand=brand, integration=integration)
+
+
+def _set_password(settings: ShipstationSettings) -> str:
+    password = new_password()
+    settings.store_password_hash = make_password(password)
+    settings.password_set_at = timezone.now()
+    return password
+
+
+def save_methods(brand: Brand, choice: ShipstationChoice) -> tuple[Integration, str]:
+    """Apply the page's choices; returns the integration and a new store password ("" = none).
+
+    The Custom Store gets its URL token, user name and password the first time it is switched
+    on; the password is returned once and only its hash is kept.
+    """
+    if choice.custom_store and choice.api_orders:
+        raise MethodsConflict(ONE_ROUTE_MESSAGE)
+    integration, settings = load(brand)
+    was_integrated = integration.pk is not None and integration.is_integrated
+    active = choice.custom_store or choice.api_orders or choice.rates_labels
+    password = ""
+    with transaction.atomic():
+        integration.is_active = active
+        integration.status = (
+            ConnectionStatus.INTEGRATED if active else ConnectionStatus.NOT_INTEGRATED
+        )
+        integration.status_reason = ""
+        integration.config = {**(integration.config or {}), "notify_mode": choice.notify_mode}
+        if active and not was_integrated:
+            integration.connected_at = timezone.now()
+        if choice.custom_store and not integration.inbound_token:
+            integration.inbound_token = new_inbound_token()
+        integration.save()
+        integration.notification_members.set(choice.members)
+        settings.integration = integration
+        settings.custom_store = choice.custom_store
+        settings.api_orders = choice.api_orders
+        settings.rates_labels = choice.rates_labels
+        settings.ready_statuses = list(choice.ready_statuses)
+        if choice.custom_store and not settings.store_password_hash:
+            settings.store_username = f"hakobu-{brand.slug}"[:50]
+            password = _set_password(settings)
+        settings.save()
+        if active and not was_integrated:
+            notices.connected(integration)
+        elif was_integrated and not active:
+            notices.disconnected(integration)
+    return integration, password
+
+
+def rotate_password(settings: ShipstationSettings) -> str:
+    """A new Custom Store password; the old one stops working at once. Returned once."""
+    password = _set_password(settings)
+    settings.save(update_fields=["store_password_hash", "password_set_at"])
+    return password

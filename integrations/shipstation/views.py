@@ -1,0 +1,112 @@
+"""Settings → System Integration → ShipStation: the three methods and the Custom Store details."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.debug import sensitive_variables
+
+from brands.models import Role
+from brands.permissions import RoleRequiredMixin
+from integrations.models import Integration
+from integrations.shipstation import facts
+from integrations.shipstation.forms import ShipstationForm
+from integrations.shipstation.models import ShipstationSettings
+from integrations.shipstation.services import (
+    MethodsConflict,
+    load,
+    rotate_password,
+    save_methods,
+)
+
+RECENT_CALLS = 20
+RECENT_UNMATCHED = 20
+
+
+def endpoint_url(request: HttpRequest, integration: Integration) -> str:
+    if not integration.inbound_token:
+        return ""
+    path = reverse("inbound_shipstation", kwargs={"token": integration.inbound_token})
+    return request.build_absolute_uri(path)
+
+
+class ShipstationSettingsView(RoleRequiredMixin, View):
+    """Everyone of the brand reads the page; admins change it."""
+
+    required_role = Role.VIEWER
+    template_name = "integrations/shipstation/settings.html"
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        integration, settings = load(request.brand)
+        form = ShipstationForm(integration=integration, settings=settings)
+        return self.render(integration, settings, form)
+
+    @method_decorator(sensitive_variables("password"))
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.membership.has_role(Role.ADMIN):
+            return HttpResponse(status=403)
+        integration, settings = load(request.brand)
+        form = ShipstationForm(request.POST, integration=integration, settings=settings)
+        if form.is_valid():
+            try:
+                integration, password = save_methods(request.brand, form.to_choice())
+            except MethodsConflict as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("ShipStation settings saved."))
+                if password:  # shown once, on this answer only
+                    integration, settings = load(request.brand)
+                    return self.render(integration, settings, form, new_password=password)
+                return redirect("shipstation:settings", brand_slug=request.brand.slug)
+        return self.render(integration, settings, form)
+
+    def render(
+        self,
+        integration: Integration,
+        settings: ShipstationSettings,
+        form: ShipstationForm,
+        new_password: str = "",
+    ) -> HttpResponse:
+        request = self.request
+        saved = integration.pk is not None
+        is_admin = request.membership.has_role(Role.ADMIN)
+        context = {
+            "integration": integration,
+            "settings": settings,
+            "form": form,
+            "can_change": is_admin,
+            "endpoint_url": endpoint_url(request, integration),
+            "new_password": new_password,
+            "status_fields": facts.status_field_values(),
+            "calls": integration.calls.all()[:RECENT_CALLS] if saved and is_admin else [],
+            "unmatched": integration.unmatched_shipments.all()[:RECENT_UNMATCHED] if saved else [],
+            "members": integration.notification_members.select_related("user") if saved else [],
+        }
+        return render(request, self.template_name, context)
+
+
+class RotatePasswordView(RoleRequiredMixin, View):
+    """A new Custom Store password (admins); the old one stops working at once."""
+
+    required_role = Role.ADMIN
+    http_method_names = ["post"]
+
+    @method_decorator(sensitive_variables("password"))
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        integration, settings = load(request.brand)
+        if settings.pk is None or not settings.custom_store:
+            return redirect("shipstation:settings", brand_slug=request.brand.slug)
+        password = rotate_password(settings)
+        messages.success(
+            request,
+            _("New password created. Enter it in ShipStation now: the old one no longer works."),
+        )
+        form = ShipstationForm(integration=integration, settings=settings)
+        return ShipstationSettingsView(request=request).render(
+            integration, settings, form, new_password=password
+        )
