@@ -117,6 +117,7 @@ def note_for_detail(pk: int) -> DeliveryNote | None:
                 queryset=Shipment.objects.prefetch_related("lines__line"),
             ),
             Prefetch("activities", queryset=Activity.objects.select_related("actor")),
+            "platform_orders",
         )
         .first()
     )

@@ -339,3 +339,12 @@ def test_dates_in_the_export_are_utc(client, brand, store):
     outside = {"start_date": "11/21/2026 06:03", "end_date": "11/21/2026 07:00"}
     response = client.get(store["path"], {"action": "export", **outside}, **store["auth"])
     assert orders_of(response) == []
+
+
+def test_the_note_shows_it_went_to_shipstation(client, staff_client, brand, store):
+    note = note_with_lines(brand, "DN-SHOWN")
+    export(client, store)
+    page = staff_client.get(
+        reverse("note_detail", kwargs={"brand_slug": brand.slug, "pk": note.pk})
+    ).content.decode()
+    assert "Order in ShipStation (Pulled by the platform)" in page
