@@ -8,6 +8,8 @@ Start it with ``python -m sandbox --port 8001 --data-dir var/sandbox``.
 #: Hakobu's setting for each emulated platform API → its path on the sandbox server.
 API_SETTINGS: dict[str, str] = {
     "SHIPANDCO_API_URL": "shipandco/v1/",
+    "SHIPSTATION_V1_API_URL": "shipstation/v1/",
+    "SHIPSTATION_V2_API_URL": "shipstation/v2/",
 }
 
 

@@ -10,7 +10,7 @@ import argparse
 import os
 import sys
 
-from sandbox import shipandco
+from sandbox import shipandco, shipstation
 from sandbox.server import build_server
 
 
@@ -24,9 +24,16 @@ def main(argv: list[str] | None = None) -> int:
         help="directory for <platform>.json state files (default: in memory)",
     )
     parser.add_argument("--quiet", action="store_true", help="do not log requests")
+    parser.add_argument(
+        "--no-auto-refresh",
+        action="store_true",
+        help="do not refresh ShipStation custom stores in the background",
+    )
     args = parser.parse_args(argv)
 
-    server = build_server(args.host, args.port, args.data_dir, quiet=args.quiet)
+    server = build_server(
+        args.host, args.port, args.data_dir, quiet=args.quiet, background=not args.no_auto_refresh
+    )
     base = f"http://{args.host}:{server.server_port}"
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         print("sandbox: WARNING: listening beyond loopback; it has no real security.", flush=True)
@@ -34,7 +41,15 @@ def main(argv: list[str] | None = None) -> int:
         f"Hakobu sandbox on {base}/  (state: {args.data_dir or 'in memory'})\n"
         f"  Ship&co UI:  {base}{shipandco.PREFIX}/\n"
         f"  Ship&co API: SHIPANDCO_API_URL={base}{shipandco.PREFIX}{shipandco.API_ROOTS[0]}/\n"
-        f"  tokens:      {shipandco.DEFAULT_TOKEN}  |  {shipandco.SECOND_TOKEN}",
+        f"  tokens:      {shipandco.DEFAULT_TOKEN}  |  {shipandco.SECOND_TOKEN}\n"
+        f"  ShipStation UI: {base}{shipstation.PREFIX}/\n"
+        f"  ShipStation API: SHIPSTATION_V1_API_URL={base}{shipstation.PREFIX}{shipstation.V1_ROOT}/"
+        f"  SHIPSTATION_V2_API_URL={base}{shipstation.PREFIX}{shipstation.V2_ROOT}/\n"
+        + "".join(
+            f"  account {n}: V1 {a['v1_key']} / {a['v1_secret']}  V2 {a['v2_key']}\n"
+            for n, a in shipstation.ACCOUNTS.items()
+        ),
+        end="",
         flush=True,
     )
     try:
@@ -42,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("sandbox: stopping", file=sys.stderr)
     finally:
+        server.get_app().close()  # type: ignore[attr-defined]
         server.server_close()
     return 0
 

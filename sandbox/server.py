@@ -1,6 +1,6 @@
 """WSGI front door of the sandbox: dispatches by path prefix to one emulator per platform.
 
-Every emulator (the ``sandbox/shipandco/`` package today; ShipStation and Webshipper later) has
+Every emulator (``sandbox/shipandco/``, ``sandbox/shipstation/``; Webshipper later) has
 the same shape: a ``PREFIX`` such as ``"/shipandco"`` and a ``create_app(data_dir)`` returning a
 WSGI app. The dispatcher moves the prefix into ``SCRIPT_NAME`` so each emulator routes on its own
 relative ``PATH_INFO`` and can build absolute URLs (label links) from the request.
@@ -24,21 +24,33 @@ from types import ModuleType
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-from sandbox import shipandco
+from sandbox import shipandco, shipstation
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 #: Emulator modules mounted by the sandbox; add a sibling module here to mount another platform.
-EMULATOR_MODULES: tuple[ModuleType, ...] = (shipandco,)
+EMULATOR_MODULES: tuple[ModuleType, ...] = (shipandco, shipstation)
 
 
 class SandboxApp:
     """Route requests to the emulator whose prefix matches, plus ``/`` (index) and ``/healthz``."""
 
-    def __init__(self, data_dir: Path | str | None = None) -> None:
+    def __init__(self, data_dir: Path | str | None = None, *, background: bool = False) -> None:
         self.emulators: dict[str, WSGIApp] = {
             module.PREFIX: module.create_app(data_dir) for module in EMULATOR_MODULES
         }
+        if background:
+            self.start_background()
+
+    def start_background(self) -> None:
+        """Start each emulator's background work (ShipStation's store refresher)."""
+        for app in self.emulators.values():
+            getattr(app, "start_background", lambda: None)()
+
+    def close(self) -> None:
+        """Stop every emulator's background work."""
+        for app in self.emulators.values():
+            getattr(app, "close", lambda: None)()
 
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
@@ -91,24 +103,37 @@ class LoggingHandler(WSGIRequestHandler):
 
 
 def build_server(
-    host: str, port: int, data_dir: Path | str | None, *, quiet: bool = True
+    host: str,
+    port: int,
+    data_dir: Path | str | None,
+    *,
+    quiet: bool = True,
+    background: bool = False,
 ) -> ThreadingWSGIServer:
-    """Bind a threaded WSGI server for the sandbox app (port 0 picks a free port)."""
+    """Bind a threaded WSGI server for the sandbox app (port 0 picks a free port).
+
+    ``background`` starts the emulators' own threads (``python -m sandbox`` does; tests not).
+    """
     handler = QuietHandler if quiet else LoggingHandler
-    return make_server(
-        host, port, SandboxApp(data_dir), server_class=ThreadingWSGIServer, handler_class=handler
-    )
+    app = SandboxApp(data_dir, background=background)
+    return make_server(host, port, app, server_class=ThreadingWSGIServer, handler_class=handler)
 
 
 class SandboxServer:
     """The sandbox on loopback in a daemon thread; a context manager exposing ``.url``."""
 
     def __init__(
-        self, data_dir: Path | str | None = None, host: str = "127.0.0.1", port: int = 0
+        self,
+        data_dir: Path | str | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        background: bool = False,
     ) -> None:
         self.host = host
         self.port = port
         self.data_dir = data_dir
+        self.background = background
         self._server: ThreadingWSGIServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -127,7 +152,9 @@ class SandboxServer:
         return self._server.get_app()  # type: ignore[return-value]
 
     def start(self) -> SandboxServer:
-        self._server = build_server(self.host, self.port, self.data_dir, quiet=True)
+        self._server = build_server(
+            self.host, self.port, self.data_dir, quiet=True, background=self.background
+        )
         self._thread = threading.Thread(
             target=self._server.serve_forever,
             kwargs={"poll_interval": 0.05},
@@ -139,6 +166,7 @@ class SandboxServer:
 
     def stop(self) -> None:
         if self._server is not None:
+            self.app.close()
             self._server.shutdown()
             self._server.server_close()
         if self._thread is not None:

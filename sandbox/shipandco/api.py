@@ -4,19 +4,12 @@ from __future__ import annotations
 
 import re
 
+from sandbox.common.web import HttpError, Request, Response, html_response, json_response
 from sandbox.shipandco.facts import AUTH_HEADER, RATE_LIMIT_HEADER, WRONG_TOKEN_BODY
 from sandbox.shipandco.listing import list_page, parse_query
 from sandbox.shipandco.shipments import serialize
 from sandbox.shipandco.state import Fault, ShipandcoState
-from sandbox.shipandco.web import (
-    HttpError,
-    Request,
-    Response,
-    error_body,
-    html_response,
-    json_response,
-    proxy_page,
-)
+from sandbox.shipandco.web import error_body, error_response, proxy_page
 
 FAULT_MESSAGE = "Injected fault (Ship&co sandbox)"
 
@@ -32,14 +25,14 @@ def handle_api(state: ShipandcoState, request: Request, path: str) -> Response:
         limit = state.rate_limit(account_id)
         message = f"Too many requests: {limit.max} calls per {limit.window:g} s"
         headers.append(("Retry-After", str(retry_after)))
-        return HttpError(429, message, headers=headers).response()
+        return error_response(HttpError(429, message, headers=headers))
     fault = state.take_fault(account_id)
     if fault is not None:
         return fault_response(fault, headers)
     try:
         response = _route(state, request, path.rstrip("/") or "/", account_id)
     except HttpError as exc:
-        response = exc.response()
+        response = error_response(exc)
     response.headers.extend(headers)
     return response
 

@@ -3,24 +3,21 @@
 from __future__ import annotations
 
 import re
-import sys
 import time
-import traceback
-from collections.abc import Callable, Iterable
-from http import HTTPStatus
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
+from sandbox.common.web import EmulatorApp, HttpError, Request, Response
 from sandbox.shipandco.api import handle_api
 from sandbox.shipandco.control import handle_control
 from sandbox.shipandco.facts import API_ROOTS, DEFAULT_TOKEN, RATE_LIMIT_MAX, RATE_LIMIT_WINDOW
 from sandbox.shipandco.labels import label_response
 from sandbox.shipandco.state import ShipandcoState
 from sandbox.shipandco.ui import ShipandcoUI
-from sandbox.shipandco.web import HttpError, Request, Response
+from sandbox.shipandco.web import error_response
 
 
-class ShipandcoApp:
+class ShipandcoApp(EmulatorApp):
     """WSGI app emulating Ship&co; its state (``.state``) is shared by every handler."""
 
     def __init__(
@@ -41,21 +38,8 @@ class ShipandcoApp:
         )
         self.ui = ShipandcoUI(self.state)
 
-    def __call__(
-        self, environ: dict[str, Any], start_response: Callable[..., Any]
-    ) -> Iterable[bytes]:
-        request = Request(environ)
-        try:
-            response = self.dispatch(request)
-        except HttpError as exc:
-            response = exc.response()
-        except Exception:  # a sandbox bug must still answer, and be visible
-            traceback.print_exc(file=sys.stderr)
-            response = HttpError(500, "Sandbox internal error").response()
-        phrase = HTTPStatus(response.status).phrase
-        headers = [*response.headers, ("Content-Length", str(len(response.body)))]
-        start_response(f"{response.status} {phrase}", headers)
-        return [response.body]
+    def error_response(self, exc: HttpError) -> Response:
+        return error_response(exc)
 
     def dispatch(self, request: Request) -> Response:
         path = request.path

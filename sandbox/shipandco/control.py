@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from sandbox.common.web import HttpError, Request, Response, is_int, json_response
 from sandbox.shipandco.csv_orders import rows_to_orders
 from sandbox.shipandco.facts import AUTH_HEADER, CARRIERS, DEFAULT_PARCEL, ORIGINS, SHIPMENT_STATES
 from sandbox.shipandco.listing import ListingBehaviour
 from sandbox.shipandco.shipments import iso_z, parse_day, parse_iso, serialize
 from sandbox.shipandco.state import UPDATABLE, Fault, RateLimit, ShipandcoState
-from sandbox.shipandco.web import HttpError, Request, Response, detail, is_int, json_response
+from sandbox.shipandco.web import detail
 
 
 def _bad(field: str, rule: str, value: Any = None) -> HttpError:

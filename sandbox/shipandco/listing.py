@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
+from sandbox.common.web import Detail, HttpError, is_int
 from sandbox.shipandco.facts import (
     DEFAULT_LIMIT,
     DEFAULT_ORDER,
@@ -29,7 +30,7 @@ from sandbox.shipandco.facts import (
     STATE_FILTERS,
 )
 from sandbox.shipandco.shipments import Shipment, parse_iso
-from sandbox.shipandco.web import Detail, HttpError, detail, is_int
+from sandbox.shipandco.web import detail
 
 
 @dataclass(frozen=True)

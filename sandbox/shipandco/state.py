@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sandbox.common.web import HttpError
 from sandbox.shipandco.facts import (
     BUILTIN_ACCOUNTS,
     CARRIERS,
@@ -36,7 +37,6 @@ from sandbox.shipandco.shipments import (
     tracking_number,
     upgrade_v1,
 )
-from sandbox.shipandco.web import HttpError
 from sandbox.store import Document, JsonStore
 
 STATE_VERSION = 2

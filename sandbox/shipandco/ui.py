@@ -9,12 +9,12 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
-from urllib.parse import quote, unquote
 
+from sandbox.common.pages import flash_redirect, layout, take_flash
+from sandbox.common.web import HttpError, Request, Response, html_response
 from sandbox.shipandco.csv_orders import ImportIssue, parse_orders_csv
 from sandbox.shipandco.facts import API_ROOTS, CARRIERS, LABEL_CARRIERS
 from sandbox.shipandco.state import Fault, ShipandcoState
-from sandbox.shipandco.web import HttpError, Request, Response, html_response
 
 TOKEN_COOKIE = "shipandco_sandbox_token"
 FLASH_COOKIE = "shipandco_sandbox_flash"
@@ -23,14 +23,6 @@ ORDER_STATE_LABELS = {
     "label_printed": "Label printed",
     "cancelled": "Cancelled",
 }
-STYLE = """body{font:14px/1.4 system-ui,sans-serif;margin:0;color:#222}
-header{background:#b00020;color:#fff;padding:8px 16px}header b{font-size:16px}
-main{padding:8px 16px}table{border-collapse:collapse;margin:6px 0}
-td,th{border:1px solid #ccc;padding:3px 6px;text-align:left;vertical-align:top}
-th{background:#f3f3f3}.flash{background:#e8f5e9;padding:6px}.err{background:#fdecea}
-code{background:#f3f3f3;padding:1px 3px}form.inline{display:inline}
-section{margin:12px 0}h2{font-size:16px;margin:8px 0 4px}"""
-
 e = html.escape
 
 
@@ -45,8 +37,7 @@ class ShipandcoUI:
         token = cookies.get(TOKEN_COOKIE, "")
         account_id = self.state.account_id_for(token)
         if path == "/" and request.method == "GET":
-            flash = unquote(cookies.get(FLASH_COOKIE, ""))
-            headers = [request.cookie_header(FLASH_COOKIE, "", clear=True)] if flash else []
+            flash, headers = take_flash(request, FLASH_COOKIE)
             if account_id is None:
                 if token and not flash:
                     flash = "That access token is no longer valid (regenerated?). Log in again."
@@ -88,8 +79,7 @@ class ShipandcoUI:
     def redirect(
         self, request: Request, flash: str, headers: Sequence[tuple[str, str]] = ()
     ) -> Response:
-        cookie = request.cookie_header(FLASH_COOKIE, quote(flash[:1500], safe=""))
-        return Response(303, b"", [("Location", request.script_name + "/"), cookie, *headers])
+        return flash_redirect(request, FLASH_COOKIE, flash, headers)
 
     def login(self, request: Request) -> Response:
         fields, _files = request.form()
@@ -166,14 +156,12 @@ class ShipandcoUI:
     # pages ------------------------------------------------------------------------------
 
     def layout(self, request: Request, body: str, flash: str = "", error: bool = False) -> str:
-        note = f'<p class="flash{" err" if error else ""}">{e(flash)}</p>' if flash else ""
         api_base = f"{request.base_url}{API_ROOTS[0]}/"
-        return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
-<title>Ship&amp;co sandbox</title><style>{STYLE}</style></head><body>
-<header><b>Ship&amp;co sandbox — not the real Ship&amp;co</b>
-&nbsp;offline emulator for Hakobu demos and tests. API base:
-<code style="color:#222">{e(api_base)}</code></header>
-<main>{note}{body}</main></body></html>"""
+        banner = (
+            "<b>Ship&amp;co sandbox — not the real Ship&amp;co</b>\n&nbsp;offline emulator for "
+            f'Hakobu demos and tests. API base:\n<code style="color:#222">{e(api_base)}</code>'
+        )
+        return layout("Ship&co sandbox", banner, body, flash, error)
 
     def login_page(self, request: Request, flash: str = "", error: bool = False) -> str:
         root = e(request.script_name)
