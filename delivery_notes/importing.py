@@ -2,9 +2,10 @@
 for large ones (more than settings.DELIVERY_NOTE_IMPORT_ASYNC_ROWS rows).
 
 Every row is validated before anything is written; the write is one transaction. A background
-import is an ImportJob: the task claims it with a lease (a conditional UPDATE, so two workers never
-run it twice), reports progress while validating, and marks it done in the same transaction that
-creates the notes — so a retried or duplicated task can never import a file twice.
+import is an ImportJob: the task claims it with a lease (`brands.leases`: a conditional UPDATE, so
+two workers never run it twice), reports progress with the lease's heartbeat while validating,
+and marks it done — only while it still holds the lease — in the same transaction that creates
+the notes, so a retried, duplicated or taken-over task can never import a file twice.
 """
 
 from __future__ import annotations
@@ -14,12 +15,13 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from brands.leases import LeaseLost, RowLease
 from brands.models import Brand, User
 from delivery_notes import csv_import
 from delivery_notes.csv_import import ImportFileError, RowError
@@ -28,7 +30,10 @@ from delivery_notes.services import create_notes
 
 logger = logging.getLogger(__name__)
 
+#: A worker that stops beating for this long is presumed dead; another may take the job over.
 LEASE = timedelta(minutes=5)
+#: Progress (and the lease) is saved at most this often; the job's page polls every second.
+HEARTBEAT = timedelta(seconds=1)
 PROGRESS_EVERY = 50
 NOT_COMPLETED = gettext_lazy("The import could not be completed. Nothing was imported.")
 
@@ -93,80 +98,84 @@ def _queue(brand: Brand, text: str, rows: int, *, filename: str, actor: User) ->
     return job
 
 
-def _claim(job_id: int) -> bool:
-    now = timezone.now()
-    return bool(
-        ImportJob.objects.filter(
-            Q(locked_until__isnull=True) | Q(locked_until__lt=now),
-            pk=job_id,
-            status__in=[ImportJob.Status.PENDING, ImportJob.Status.RUNNING],
-        ).update(status=ImportJob.Status.RUNNING, locked_until=now + LEASE, processed_rows=0)
+def _lease(job_id: int) -> RowLease:
+    """The job's lease, among this brand's jobs only (call inside the brand's scope)."""
+    return RowLease(
+        ImportJob.objects.all(), job_id, field="locked_until", duration=LEASE, heartbeat=HEARTBEAT
     )
 
 
-def _finish(job_id: int, status: str, **fields) -> bool:
-    """Close a job this worker still holds; False when another worker already closed it."""
-    return bool(
-        ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.RUNNING).update(
-            status=status, finished_at=timezone.now(), locked_until=None, content="", **fields
-        )
+def _finish(lease: RowLease, status: str, **fields) -> bool:
+    """Close a job this worker still holds; False when another worker took it over."""
+    return lease.release(status=status, finished_at=timezone.now(), content="", **fields)
+
+
+def _fail(lease: RowLease, message: str, **fields) -> bool:
+    return _finish(
+        lease, ImportJob.Status.FAILED, errors=[RowError(0, "", message).as_dict()], **fields
     )
 
 
-def release_job(job_id: int) -> None:
-    """Give the job back (a transient error): the task's retry claims it again."""
-    ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.RUNNING).update(locked_until=None)
-
-
-def fail_job(job_id: int, message: str) -> None:
-    _finish(job_id, ImportJob.Status.FAILED, errors=[RowError(0, "", message).as_dict()])
-
-
-class _LostLease(Exception):
-    """Raised inside the write transaction to roll it back when the job is no longer ours."""
-
-
-def process_job(job_id: int) -> None:
+def process_job(job_id: int, *, retryable: tuple[type[Exception], ...] = ()) -> None:
     """Run a queued import inside the brand's scope; a no-op when it is done or held elsewhere.
 
-    A transient database error is left to the task (it retries); any other error fails the job,
-    which wrote nothing, rather than leaving its page waiting for a job nobody runs any more.
+    An error in `retryable` (a transient database error) gives the job back and is re-raised for
+    the task's retry; any other error fails the job, which wrote nothing, rather than leaving its
+    page waiting for a job nobody runs any more.
     """
-    if not _claim(job_id):
+    lease = _lease(job_id)
+    claimable = Q(status__in=[ImportJob.Status.PENDING, ImportJob.Status.RUNNING])
+    if not lease.acquire(claimable, status=ImportJob.Status.RUNNING, processed_rows=0):
         return
     try:
-        _run_claimed(job_id)
-    except OperationalError:
+        _run_claimed(job_id, lease)
+    except LeaseLost:
+        logger.warning("import job %s was taken over by another worker", job_id)
+    except retryable:
+        lease.release()  # still Running, but free: the task's retry claims it again
         raise
     except Exception:
         logger.exception("import job %s crashed", job_id)
-        fail_job(job_id, str(NOT_COMPLETED))
+        _fail(lease, str(NOT_COMPLETED))
 
 
-def _run_claimed(job_id: int) -> None:
+def _run_claimed(job_id: int, lease: RowLease) -> None:
     job = ImportJob.objects.select_related("brand", "created_by").get(pk=job_id)
+    done = 0
 
-    def progress(done: int) -> None:
-        ImportJob.objects.filter(pk=job_id).update(
-            processed_rows=done, locked_until=timezone.now() + LEASE
-        )
+    def progress(rows: int) -> None:
+        nonlocal done
+        done = rows
+        lease.beat(processed_rows=rows)  # at most every HEARTBEAT; the last count is kept below
 
     try:
         parsed = csv_import.parse(job.content, on_progress=progress, progress_every=PROGRESS_EVERY)
     except ImportFileError as exc:
-        fail_job(job_id, str(exc))
+        _fail(lease, str(exc), processed_rows=done)
         return
     if parsed.errors:
-        _finish(job_id, ImportJob.Status.FAILED, errors=[e.as_dict() for e in parsed.errors])
+        _finish(
+            lease,
+            ImportJob.Status.FAILED,
+            processed_rows=done,
+            errors=[e.as_dict() for e in parsed.errors],
+        )
         return
     try:
         with transaction.atomic():
+            lease.lock()
             created = _write(job.brand, parsed, actor=job.created_by, filename=job.filename)
-            if not _finish(job_id, ImportJob.Status.DONE, created_notes=created):
-                raise _LostLease
-    except _LostLease:
-        logger.warning("import job %s was finished by another worker", job_id)
+            finished = _finish(
+                lease, ImportJob.Status.DONE, processed_rows=done, created_notes=created
+            )
+            if not finished:
+                raise LeaseLost("the import was taken over")  # roll the notes back
     except IntegrityError:
-        _finish(job_id, ImportJob.Status.FAILED, errors=[_conflict_error().as_dict()])
+        _finish(
+            lease,
+            ImportJob.Status.FAILED,
+            processed_rows=done,
+            errors=[_conflict_error().as_dict()],
+        )
     else:
         logger.info("import job %s created %s notes", job_id, created)

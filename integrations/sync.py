@@ -2,7 +2,7 @@
 
 A platform only supplies a `ShipmentSource` (one page of raw items for a date window, and a
 parser). The runner:
-- holds a short per-brand lease renewed by a heartbeat while it works (integrations.lease), so
+- holds a short per-brand lease renewed by a heartbeat while it works (brands.leases), so
   two workers never sync a brand at once and a killed worker blocks it for minutes, not hours; a
   run a dead worker left "Running" is marked Interrupted by the next one;
 - reads the listing through `ListingReader`, which returns every shipment created since the
@@ -32,12 +32,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from brands.leases import LeaseLost, RowLease
 from brands.scoping import brand_task_scope, scopes_disabled
 from delivery_notes.models import DeliveryNote, Shipment
 from delivery_notes.services import record_shipment, update_shipment, void_shipment
 from integrations import announcements, notices
 from integrations.http import AuthRejected, PlatformError, RateLimited, TransientPlatformError
-from integrations.lease import LeaseLost, RowLease
 from integrations.listing import Listed, ListingReader, Window
 from integrations.models import (
     ConnectionStatus,
@@ -309,6 +309,8 @@ class SyncRunner:
                 service=_fit(shipment.service, Shipment, "service"),
                 tracking_numbers=shipment.tracking_numbers,
                 shipped_on=shipment.ship_date,
+                cost=shipment.cost,
+                lines=dict(shipment.lines) if shipment.lines else None,
             )
             UnmatchedShipment.objects.filter(
                 integration=self.integration, external_id=shipment.external_id

@@ -31,6 +31,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from brands.leases import LeaseLost, RowLease
 from brands.models import Brand, User
 from brands.scoping import scopes_disabled
 from delivery_notes import activity
@@ -45,6 +46,8 @@ logger = logging.getLogger(__name__)
 ACTIVITY_VERB = "shipandco_export"
 # A worker that stops reporting progress for this long is presumed dead; another may take over.
 LEASE = timedelta(minutes=10)
+# Progress (and the lease) is saved at most this often; the progress page polls it.
+HEARTBEAT = timedelta(seconds=1)
 PROGRESS_EVERY = 50  # notes between progress updates (what the progress page polls)
 CHUNK_SIZE = 200  # notes fetched (with their lines) per query
 BATCH_SIZE = 500  # ids per `IN (...)` query, well below every database's parameter limit
@@ -159,42 +162,23 @@ class _Outcome:
     rows: int = 0
 
 
-class _LeaseLost(Exception):
-    """Another worker took the export over (ours stalled past its lease): stop quietly."""
+def _claim(export_id: int) -> RowLease | None:
+    """Take the export if it is waiting (or its worker died); None when it is done or held.
 
-
-def _claim(export_id: int) -> int | None:
-    """Take the export if it is waiting (or its worker died); returns our attempt number."""
-    now = timezone.now()
-    claimed = (
-        CsvExport.objects.filter(pk=export_id)
-        .filter(
-            Q(status=CsvExport.Status.PENDING)
-            | Q(status=CsvExport.Status.RUNNING, lease_until__lt=now)
-        )
-        .update(
-            status=CsvExport.Status.RUNNING,
-            started_at=now,
-            lease_until=now + LEASE,
-            processed_notes=0,
-            attempts=F("attempts") + 1,
-        )
+    The lease is this brand's exports only (call inside the brand's scope); `attempts` counts
+    the claims, so an export taken over after a dead worker shows 2.
+    """
+    lease = RowLease(
+        CsvExport.objects.all(), export_id, field="lease_until", duration=LEASE, heartbeat=HEARTBEAT
     )
-    if not claimed:
-        return None
-    return CsvExport.objects.values_list("attempts", flat=True).get(pk=export_id)
-
-
-def _mine(export: CsvExport, attempt: int) -> QuerySet[CsvExport]:
-    return CsvExport.objects.filter(pk=export.pk, attempts=attempt)
-
-
-def _report_progress(export: CsvExport, attempt: int, processed: int) -> None:
-    updated = _mine(export, attempt).update(
-        processed_notes=processed, lease_until=timezone.now() + LEASE
+    claimed = lease.acquire(
+        Q(status__in=[CsvExport.Status.PENDING, CsvExport.Status.RUNNING]),
+        status=CsvExport.Status.RUNNING,
+        started_at=timezone.now(),
+        processed_notes=0,
+        attempts=F("attempts") + 1,
     )
-    if not updated:
-        raise _LeaseLost
+    return lease if claimed else None
 
 
 def _selected_notes(export: CsvExport) -> Iterable[DeliveryNote]:
@@ -206,7 +190,7 @@ def _selected_notes(export: CsvExport) -> Iterable[DeliveryNote]:
     )
 
 
-def _write_rows(export: CsvExport, attempt: int, out: IO[bytes]) -> _Outcome:
+def _write_rows(export: CsvExport, lease: RowLease, out: IO[bytes]) -> _Outcome:
     """Stream the header and every exportable note's rows into `out`, one row at a time."""
     encoder = csv_format.RowEncoder(export.encoding)
     outcome = _Outcome()
@@ -229,16 +213,14 @@ def _write_rows(export: CsvExport, attempt: int, out: IO[bytes]) -> _Outcome:
         # collection frees, so memory would grow with the export. Break it once the note is done.
         note._prefetched_objects_cache.clear()
         if processed % PROGRESS_EVERY == 0:
-            _report_progress(export, attempt, processed)
+            lease.beat(processed_notes=processed)  # at most every HEARTBEAT; LeaseLost if taken
     return outcome
 
 
-def _finish(export: CsvExport, attempt: int, outcome: _Outcome) -> None:
-    """Mark the export done and move its notes, all in one transaction."""
+def _finish(export: CsvExport, lease: RowLease, outcome: _Outcome) -> None:
+    """Mark the export done and move its notes, all in one transaction, while still ours."""
     with transaction.atomic():
-        running = _mine(export, attempt).filter(status=CsvExport.Status.RUNNING)
-        if not running.select_for_update().values_list("pk", flat=True):
-            raise _LeaseLost
+        lease.lock()
         for reason in set(outcome.skipped.values()):
             ids = [pk for pk, why in outcome.skipped.items() if why == reason]
             for batch in _batches(ids):
@@ -259,16 +241,17 @@ def _finish(export: CsvExport, attempt: int, outcome: _Outcome) -> None:
             actor=export.created_by,
             data={"export_id": export.pk, "file": export.filename},
         )
-        running.update(
+        finished = lease.release(
             status=CsvExport.Status.DONE,
             finished_at=timezone.now(),
-            lease_until=None,
             processed_notes=export.total_notes,
             exported_notes=len(outcome.exported_ids),
             row_count=outcome.rows,
             warnings=outcome.warnings,
             file=export.file.name or "",
         )
+        if not finished:
+            raise LeaseLost("the export was taken over")  # roll the note changes back
 
 
 def run_export(export_id: int, *, retryable: tuple[type[Exception], ...] = ()) -> CsvExport | None:
@@ -277,35 +260,34 @@ def run_export(export_id: int, *, retryable: tuple[type[Exception], ...] = ()) -
     Idempotent: a finished export is left alone, and two workers never both write it. An error
     in `retryable` hands the export back (for the caller's retry); any other marks it failed.
     """
-    attempt = _claim(export_id)
-    if attempt is None:
+    lease = _claim(export_id)
+    if lease is None:
         return None
     export = CsvExport.objects.select_related("brand", "created_by").get(pk=export_id)
     CsvExportNote.objects.filter(export=export).exclude(skip_reason="").update(skip_reason="")
     try:
         with tempfile.TemporaryFile() as out:
-            outcome = _write_rows(export, attempt, out)
+            outcome = _write_rows(export, lease, out)
             if outcome.exported_ids:
                 out.seek(0)
                 export.file.save(export.filename, File(out), save=False)
         try:
-            _finish(export, attempt, outcome)
+            _finish(export, lease, outcome)
         except BaseException:
             if export.file:
                 export.file.delete(save=False)
             raise
-    except _LeaseLost:
+    except LeaseLost:
         logger.info("Ship&co export %s was taken over by another worker", export_id)
         return None
     except retryable:
-        _mine(export, attempt).update(status=CsvExport.Status.PENDING, lease_until=None)
+        lease.release(status=CsvExport.Status.PENDING)
         raise
     except Exception:
         logger.exception("Ship&co export %s failed", export_id)
-        _mine(export, attempt).update(
+        lease.release(
             status=CsvExport.Status.FAILED,
             finished_at=timezone.now(),
-            lease_until=None,
             error=_("The export could not be completed. Please try again."),
         )
     export.refresh_from_db()

@@ -8,7 +8,8 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import InterfaceError, OperationalError, transaction
 
-from brands.scoping import brand_task_scope, scopes_disabled
+from brands.models import Brand
+from brands.task_base import brand_task
 from integrations.shipandco import export as services
 from integrations.shipandco.models import CsvExport
 
@@ -22,27 +23,18 @@ def dispatch_export(export: CsvExport) -> bool:
     if services.runs_inline(export):
         services.run_export(export.pk)
         return True
-    transaction.on_commit(lambda: run_csv_export.delay(export.pk))
+    transaction.on_commit(lambda: run_csv_export.delay(export.brand_id, export.pk))
     return False
 
 
-@shared_task(
-    bind=True,
-    autoretry_for=RETRYABLE,
-    retry_backoff=True,
-    retry_jitter=True,
-    max_retries=MAX_RETRIES,
-)
-def run_csv_export(self, export_id: int) -> None:
-    """Write one export; a second delivery (or a second worker) finds it claimed or done."""
-    with scopes_disabled():
-        export = CsvExport.objects.select_related("brand").filter(pk=export_id).first()
-    if export is None:
-        return
-    # On the last try every error is final: the export is marked failed instead of waiting.
-    retryable = RETRYABLE if self.request.retries < MAX_RETRIES else ()
-    with brand_task_scope(export.brand):
-        services.run_export(export_id, retryable=retryable)
+@brand_task(transient=RETRYABLE, max_retries=MAX_RETRIES, backoff=1, backoff_max=600)
+def run_csv_export(self, brand: Brand, export_id: int) -> None:
+    """Write one export; a second delivery (or a second worker) finds it claimed or done.
+
+    Only this brand's export is run (the lease is scoped). On the last try every error is
+    final: the export is marked failed instead of waiting.
+    """
+    services.run_export(export_id, retryable=self.retryable)
 
 
 @shared_task(autoretry_for=RETRYABLE, retry_backoff=True, retry_jitter=True, max_retries=3)

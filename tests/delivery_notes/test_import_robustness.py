@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db import OperationalError
 from django.test import override_settings
 
 from brands.scoping import brand_scope, scopes_disabled
@@ -71,3 +72,46 @@ def test_a_background_import_reports_its_errors_in_the_brands_language(
         job = ImportJob.objects.get()
     assert job.status == ImportJob.Status.FAILED
     assert "数値ではありません" in job.errors[0]["message"]
+
+
+@pytest.fixture
+def eager_retries():
+    """Eager tasks only run their retries inline when errors do not propagate (as in a worker)."""
+    from config.celery import app
+
+    previous = app.conf.task_eager_propagates
+    app.conf.task_eager_propagates = False
+    yield
+    app.conf.task_eager_propagates = previous
+
+
+@pytest.mark.parametrize("failures", [1, run_import_job.max_retries + 1])
+def test_a_locked_database_gives_the_job_back_for_a_retry_and_the_last_try_fails_it(
+    brand, staff_member, monkeypatch, eager_retries, failures
+):
+    real_create_notes = importing.create_notes
+    calls = []
+
+    def locked_then_fine(*args, **kwargs):
+        calls.append(1)
+        if len(calls) <= failures:
+            raise OperationalError("database is locked")
+        return real_create_notes(*args, **kwargs)
+
+    monkeypatch.setattr(importing, "create_notes", locked_then_fine)
+    with scopes_disabled():
+        job = ImportJob.objects.create(
+            brand=brand, created_by=staff_member.user, content=csv_text(GOOD_ROWS), total_rows=3
+        )
+    run_import_job.apply(args=(brand.pk, job.pk), throw=False)
+    job.refresh_from_db()
+    assert job.locked_until is None
+    if failures <= run_import_job.max_retries:
+        assert len(calls) == failures + 1  # each retry claimed the job given back
+        assert (job.status, job.created_notes) == (ImportJob.Status.DONE, 2)
+    else:
+        assert len(calls) == run_import_job.max_retries + 1
+        assert job.status == ImportJob.Status.FAILED
+        assert job.errors[0]["message"] == str(importing.NOT_COMPLETED)
+        with brand_scope(brand):
+            assert not DeliveryNote.objects.exists()

@@ -287,8 +287,8 @@ def test_the_task_is_idempotent(brand, staff_member):
             notes=DeliveryNote.objects.all(),
             encoding=CsvExport.Encoding.UTF8,
         )
-    run_csv_export.delay(export.pk)
-    run_csv_export.delay(export.pk)  # a redelivered message: the export is already done
+    run_csv_export.delay(brand.pk, export.pk)
+    run_csv_export.delay(brand.pk, export.pk)  # a redelivered message: the export is already done
 
     with scopes_disabled():
         export.refresh_from_db()
