@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sandbox import api_settings
+from sandbox import api_settings, demo_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 STOP_TIMEOUT_SECONDS = 10
@@ -57,6 +57,10 @@ def child_env(web_port: int, sandbox_port: int, environ: Mapping[str, str]) -> d
     env.setdefault("SANDBOX_URL", sandbox)
     for name, url in api_settings(sandbox).items():
         env.setdefault(name, url)
+    # The sandbox's built-in stores point back at the seeded demo brand (and the seed reads the
+    # same credentials), so the pull loops work without a manual step.
+    for name, value in demo_env(f"http://127.0.0.1:{web_port}", env).items():
+        env.setdefault(name, value)
     env.setdefault("SITE_URL", f"http://127.0.0.1:{web_port}")
     env["PYTHONUNBUFFERED"] = "1"
     return env

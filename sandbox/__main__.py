@@ -31,9 +31,19 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    server = build_server(
-        args.host, args.port, args.data_dir, quiet=args.quiet, background=not args.no_auto_refresh
-    )
+    try:
+        server = build_server(
+            args.host,
+            args.port,
+            args.data_dir,
+            quiet=args.quiet,
+            background=not args.no_auto_refresh,
+        )
+    except ValueError as exc:  # a malformed demo setting (SANDBOX_SHIPSTATION_STORE_*)
+        print(f"sandbox: {exc}", file=sys.stderr)
+        return 2
+    emulator = server.get_app().emulators[shipstation.PREFIX]  # type: ignore[attr-defined]
+    demo = emulator.state.demo_store
     base = f"http://{args.host}:{server.server_port}"
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         print("sandbox: WARNING: listening beyond loopback; it has no real security.", flush=True)
@@ -48,6 +58,12 @@ def main(argv: list[str] | None = None) -> int:
         + "".join(
             f"  account {n}: V1 {a['v1_key']} / {a['v1_secret']}  V2 {a['v2_key']}\n"
             for n, a in shipstation.ACCOUNTS.items()
+        )
+        + (
+            f"  account {shipstation.DEMO_ACCOUNT} Custom Store: {demo['url']}"
+            f"  (user {demo['username']})\n"
+            if demo
+            else ""
         ),
         end="",
         flush=True,

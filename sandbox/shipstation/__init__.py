@@ -13,6 +13,10 @@ Accounts (data isolated per account; one account's V1 pair and V2 key see the sa
     2: V1 ``sandbox-ss-v1-key-2`` / ``sandbox-ss-v1-secret-2``, V2 ``sandbox-ss-v2-key-2``
     Each has a "Manual Orders" store, a "Custom Store" store (no URL until set) and two
     warehouses (Tokyo default, Osaka). Ids are integers from one counter; a V2 id is ``se-<id>``.
+    Demo: with ``SANDBOX_SHIPSTATION_STORE_URL`` (and ``..._USERNAME``, ``..._PASSWORD``,
+    ``..._STATUSES`` as a JSON object like ``/_custom_store``'s ``statuses``) set, account 1's
+    Custom Store points there at every start and after ``/_reset``; ``make run`` sets them to
+    Demo Brand's store (``sandbox.demo_env``).
 
 API V1 under ``/v1/`` (= ``https://ssapi.shipstation.com/``; ``SHIPSTATION_V1_API_URL``)
     HTTP Basic, key = user, secret = password; missing/wrong → 401 ``{"Message": "Authorization
@@ -106,7 +110,7 @@ Control endpoints (JSON, no auth, no rate limit; errors ``{"error"}``; not ShipS
         orderItemId, sku, name, quantity, shipped, left}], labels: [...]}``.
     ``POST /_faults`` ``{"account", "status": 400..599, "count", "api": "v1"|"v2"}``: the next
         ``count`` calls of that API answer ``status`` (``count: 0`` clears).
-    ``POST /_reset``  wipe everything and restore the built-in accounts.
+    ``POST /_reset``  wipe everything and restore the built-in accounts (and the demo store).
 
 Web page (clearly marked "not the real ShipStation")
     ``/`` pick the account, set a custom store's URL and credentials, "Refresh stores", orders
@@ -118,11 +122,12 @@ Web page (clearly marked "not the real ShipStation")
 from __future__ import annotations
 
 from sandbox.shipstation.app import ShipStationApp, create_app
-from sandbox.shipstation.facts import ACCOUNTS, PREFIX, V1_ROOT, V2_ROOT
+from sandbox.shipstation.facts import ACCOUNTS, DEMO_ACCOUNT, PREFIX, V1_ROOT, V2_ROOT
 from sandbox.shipstation.state import ShipStationState
 
 __all__ = [
     "ACCOUNTS",
+    "DEMO_ACCOUNT",
     "PREFIX",
     "V1_ROOT",
     "V2_ROOT",

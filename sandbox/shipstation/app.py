@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import html
+import os
 import re
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from sandbox.common.pdf import render_label_pdf
 from sandbox.common.web import EmulatorApp, HttpError, Request, Response, html_response
@@ -14,7 +16,7 @@ from sandbox.shipstation.control import control_error, handle_control
 from sandbox.shipstation.facts import ACCOUNTS, REFRESH_SECONDS, V1_ROOT, V2_ROOT
 from sandbox.shipstation.gate import run_api
 from sandbox.shipstation.refresh import AutoRefresher
-from sandbox.shipstation.state import ShipStationState
+from sandbox.shipstation.state import ShipStationState, demo_store_from_env
 from sandbox.shipstation.ui import ShipStationUI
 from sandbox.shipstation.v1 import route_v1
 from sandbox.shipstation.v2 import route_v2
@@ -29,8 +31,9 @@ class ShipStationApp(EmulatorApp):
         *,
         clock: Callable[[], float] = time.monotonic,
         refresh_interval: float = REFRESH_SECONDS,
+        demo_store: dict[str, Any] | None = None,
     ) -> None:
-        self.state = ShipStationState(data_dir, clock=clock)
+        self.state = ShipStationState(data_dir, clock=clock, demo_store=demo_store)
         self.ui = ShipStationUI(self.state)
         self.refresher = AutoRefresher(self.state, refresh_interval)
 
@@ -88,5 +91,6 @@ class ShipStationApp(EmulatorApp):
 
 
 def create_app(data_dir: Path | str | None = None) -> ShipStationApp:
-    """Factory used by :mod:`sandbox.server` (every emulator module exposes one)."""
-    return ShipStationApp(data_dir)
+    """Factory used by :mod:`sandbox.server` (every emulator module exposes one); the demo store
+    comes from the environment (``facts.DEMO_STORE_ENV``, set by ``make run``)."""
+    return ShipStationApp(data_dir, demo_store=demo_store_from_env(os.environ))

@@ -200,6 +200,33 @@ DEFAULT_STATUS_MAP: dict[str, str] = {
     "cancelled": "cancelled,canceled",
     "on_hold": "on_hold,on-hold,hold",
 }
+#: The demo (``make run``): account 1's built-in Custom Store is pointed at Demo Brand's store
+#: through these environment variables, read when the emulator starts (``sandbox.demo_env``
+#: computes them). Without ``..._STORE_URL`` the store stays without a URL.
+DEMO_ACCOUNT = "1"
+DEMO_STORE_ENV = {
+    "url": "SANDBOX_SHIPSTATION_STORE_URL",
+    "username": "SANDBOX_SHIPSTATION_STORE_USERNAME",
+    "password": "SANDBOX_SHIPSTATION_STORE_PASSWORD",
+    "statuses": "SANDBOX_SHIPSTATION_STORE_STATUSES",  # JSON object, keys as DEFAULT_STATUS_MAP
+}
+#: Demo Brand's Custom Store URL token and user name (mirrors Hakobu's ``seed_demo``; the token
+#: and password can be overridden by ``SANDBOX_SHIPSTATION_STORE_TOKEN`` / ``..._PASSWORD``,
+#: which ``make run`` passes to both).
+DEMO_TOKEN = "demo-shipstation-store-token"
+DEMO_USERNAME = "hakobu-demo"
+DEMO_PASSWORD = "demo-shipstation-password"
+DEMO_ENDPOINT_PATH = "inbound/shipstation/{token}/"
+#: What Hakobu's settings page tells the admin to type in the five status fields, with Hakobu's
+#: default mappings (integrations/shipstation/facts.py ``status_field_values()``): the Unpaid
+#: and On-Hold fields stay empty.
+DEMO_STATUS_MAP: dict[str, str] = {
+    "awaiting_payment": "",
+    "awaiting_shipment": "unshipped,shipping_requested,partially_shipped",
+    "shipped": "shipped,delivered",
+    "cancelled": "cancelled",
+    "on_hold": "",
+}
 #: uncertain: an order ShipStation has shipped stays shipped when the store later exports an
 #: open status for it (only ``cancelled`` overrides).
 KEEP_SHIPPED_ON_IMPORT = True

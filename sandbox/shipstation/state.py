@@ -1,16 +1,20 @@
 """The emulator's state: per account its stores, warehouses, orders and labels in a
 :class:`JsonStore`, plus in-memory knobs (rate windows, injected faults) that a restart forgets.
+
+A demo store (:func:`demo_store_from_env`, given by ``make run``) is applied to account 1's
+built-in Custom Store at every start and after a reset, so it follows the web port of the day.
 """
 
 from __future__ import annotations
 
 import copy
 import hmac
+import json
 import math
 import secrets
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +25,8 @@ from sandbox.shipstation.facts import (
     ACCOUNTS,
     CUSTOM_MARKETPLACE,
     DEFAULT_STATUS_MAP,
+    DEMO_ACCOUNT,
+    DEMO_STORE_ENV,
     MANUAL_STORE,
     WAREHOUSES,
 )
@@ -70,6 +76,40 @@ def custom_store_config(url: str | None = None, **extra: Any) -> dict[str, Any]:
     }
 
 
+def demo_store_from_env(environ: Mapping[str, str]) -> dict[str, Any] | None:
+    """The demo Custom Store settings named by ``DEMO_STORE_ENV`` (None without a URL).
+
+    A malformed value raises ValueError: the sandbox then refuses to start rather than
+    pulling the wrong store.
+    """
+    url = environ.get(DEMO_STORE_ENV["url"], "").strip()
+    if not url:
+        return None
+    if not url.startswith(("http://", "https://")):
+        raise ValueError(f"{DEMO_STORE_ENV['url']} must be an http(s) URL (got {url!r}).")
+    name = DEMO_STORE_ENV["statuses"]
+    try:
+        statuses = json.loads(environ.get(name) or "{}")
+    except ValueError as exc:
+        raise ValueError(f"{name} is not JSON: {exc}") from None
+    if (
+        not isinstance(statuses, dict)
+        or not set(statuses) <= set(DEFAULT_STATUS_MAP)
+        or not all(isinstance(v, str) for v in statuses.values())
+    ):
+        raise ValueError(
+            f"{name} must be a JSON object of comma-separated strings with keys among "
+            f"{', '.join(DEFAULT_STATUS_MAP)}."
+        )
+    return {
+        "url": url,
+        "username": environ.get(DEMO_STORE_ENV["username"], ""),
+        "password": environ.get(DEMO_STORE_ENV["password"], ""),
+        "auth": "basic",
+        "statuses": {**DEFAULT_STATUS_MAP, **statuses},
+    }
+
+
 def new_store(tx: Tx, name: str, *, custom: dict[str, Any] | None = None) -> dict[str, Any]:
     """A V1 store object (field names from V1 ``GET /stores``); ``custom`` for a Custom Store."""
     stamp = dates.stamp(dates.now())
@@ -102,14 +142,20 @@ class ShipStationState:
     """Everything the APIs, control endpoints, refresher and page read or change; thread-safe."""
 
     def __init__(
-        self, data_dir: Path | str | None = None, *, clock: Callable[[], float] = time.monotonic
+        self,
+        data_dir: Path | str | None = None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        demo_store: dict[str, Any] | None = None,
     ) -> None:
         self._clock = clock
         self._lock = threading.Lock()
         self.refresh_lock = threading.Lock()
         self._windows: dict[str, Window] = {}
         self._faults: dict[tuple[str, str], Fault] = {}
+        self.demo_store = copy.deepcopy(demo_store)
         self.store = JsonStore(data_dir, "shipstation", self._fresh_state)
+        self._apply_demo_store()
 
     @staticmethod
     def _fresh_state() -> Document:
@@ -149,6 +195,23 @@ class ShipStationState:
                 )
         return doc
 
+    def _apply_demo_store(self) -> None:
+        """Point account 1's built-in Custom Store at the demo store (a new URL refreshes anew)."""
+        demo = self.demo_store
+        if demo is None:
+            return
+        with self.write(DEMO_ACCOUNT) as tx:
+            store = next((s for s in tx.account["stores"] if s["custom"] is not None), None)
+            if store is None:
+                store = new_store(
+                    tx, f"Hakobu {DEMO_ACCOUNT} (Custom Store)", custom=custom_store_config()
+                )
+            config = store["custom"]
+            if config["url"] != demo["url"]:
+                config["last_refresh_utc"] = None
+            config.update(copy.deepcopy(demo))
+            store["integrationUrl"] = demo["url"]
+
     # accounts ---------------------------------------------------------------------------
 
     def account_for_v1(self, key: str, secret: str) -> str | None:
@@ -184,6 +247,7 @@ class ShipStationState:
     def reset(self) -> None:
         """Wipe everything, including every in-memory knob."""
         self.store.replace(self._fresh_state())
+        self._apply_demo_store()
         with self._lock:
             self._windows.clear()
             self._faults.clear()

@@ -122,3 +122,13 @@ def test_refuses_busy_ports(capsys):
             devrun.main(["--web-port", str(port), "--sandbox-port", str(port), "--no-setup"]) == 2
         )
     assert "already in use" in capsys.readouterr().err
+
+
+def test_the_sandbox_store_points_back_at_the_web_server():
+    env = devrun.child_env(8100, 8101, {})
+    assert env["SANDBOX_SHIPSTATION_STORE_URL"] == (
+        "http://127.0.0.1:8100/inbound/shipstation/demo-shipstation-store-token/"
+    )
+    assert env["SANDBOX_SHIPSTATION_STORE_TOKEN"] == "demo-shipstation-store-token"
+    chosen = devrun.child_env(8100, 8101, {"SANDBOX_SHIPSTATION_STORE_TOKEN": "mine"})
+    assert chosen["SANDBOX_SHIPSTATION_STORE_URL"].endswith("/inbound/shipstation/mine/")

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import re
 
 import pytest
+from defusedxml import ElementTree
 from django.core.management import call_command
 from django.db.models import F
+from django.urls import reverse
 
 from brands.models import Brand, Membership, Role, User
 from brands.scoping import scopes_disabled
@@ -19,7 +22,9 @@ from delivery_notes.models import (
     ShippingStatus,
 )
 from integrations.models import ConnectionStatus, Integration
+from integrations.shipstation.models import ShipstationSettings
 from notifications.models import Notification
+from sandbox import demo_env
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +38,7 @@ MODELS = [
     ShipmentLine,
     Activity,
     Integration,
+    ShipstationSettings,
     Notification,
 ]
 
@@ -70,7 +76,14 @@ def snapshot() -> dict:
                 Activity.objects.order_by("id").values_list("verb", "created_at")[::29]
             ),
             "integration": list(
-                Integration.objects.values_list("status", "credentials", "updated_at")
+                Integration.objects.order_by("platform").values_list(
+                    "platform", "status", "credentials", "inbound_token", "updated_at"
+                )
+            ),
+            "shipstation": list(
+                ShipstationSettings.objects.values_list(
+                    "custom_store", "store_username", "store_password_hash", "password_set_at"
+                )
             ),
         }
 
@@ -83,6 +96,7 @@ def test_seed_demo_builds_the_demo_and_a_second_run_changes_nothing():
     check_logins_roles_and_brands()
     check_notes_are_varied_and_realistic()
     check_shipandco_prefilled_but_not_connected()
+    check_shipstation_custom_store_on()
     check_admin_is_told_who_joined()
 
     call_command("seed_demo", verbosity=0)
@@ -139,6 +153,22 @@ def check_shipandco_prefilled_but_not_connected():
     assert integration.secret("access_token") == "sandbox-shipandco-token"
 
 
+def check_shipstation_custom_store_on():
+    with scopes_disabled():
+        integration = Integration.objects.get(brand__slug="demo", platform="shipstation")
+        settings = integration.shipstation
+        members = [m.user.email for m in integration.notification_members.all()]
+    assert integration.is_active and integration.status == ConnectionStatus.INTEGRATED
+    assert integration.inbound_token == "demo-shipstation-store-token"
+    assert (settings.custom_store, settings.api_orders, settings.rates_labels) == (
+        True,
+        False,
+        False,
+    )
+    assert settings.store_username == "hakobu-demo"
+    assert members == ["admin@demo.example"]
+
+
 def check_admin_is_told_who_joined():
     with scopes_disabled():
         subjects = set(
@@ -147,3 +177,45 @@ def check_admin_is_told_who_joined():
             )
         )
     assert subjects == {"鈴木 健太 joined Demo Brand", "高橋 結衣 joined Demo Brand"}
+
+
+def test_the_sandbox_is_given_the_demo_custom_store_credentials():
+    """`make run` hands the sandbox the same token, user and password the seed sets up."""
+    env = demo_env("http://127.0.0.1:8000", {})
+    assert env["SANDBOX_SHIPSTATION_STORE_URL"] == (
+        "http://127.0.0.1:8000/inbound/shipstation/demo-shipstation-store-token/"
+    )
+    assert env["SANDBOX_SHIPSTATION_STORE_USERNAME"] == "hakobu-demo"
+    assert env["SANDBOX_SHIPSTATION_STORE_PASSWORD"] == "demo-shipstation-password"
+
+
+def test_demo_custom_store_exports_the_ready_notes_with_the_demo_credentials(client):
+    call_command("seed_demo", verbosity=0)
+    path = reverse("inbound_shipstation", kwargs={"token": "demo-shipstation-store-token"})
+    auth = base64.b64encode(b"hakobu-demo:demo-shipstation-password").decode()
+    window = {"action": "export", "start_date": "01/01/2020 00:00", "end_date": "12/31/2099 23:59"}
+
+    numbers, page, pages = [], 1, 1
+    while page <= pages:
+        response = client.get(path, {**window, "page": page}, HTTP_AUTHORIZATION=f"Basic {auth}")
+        assert response.status_code == 200, response.content
+        assert response["Content-Type"].startswith("text/xml")
+        root = ElementTree.fromstring(response.content)
+        assert root.tag == "Orders"
+        pages = int(root.get("pages"))
+        numbers += [order.findtext("OrderNumber") for order in root.iter("Order")]
+        page += 1
+
+    with scopes_disabled():
+        ready = DeliveryNote.objects.filter(
+            brand__slug="demo",
+            status__in=[ShippingStatus.UNSHIPPED, ShippingStatus.SHIPPING_REQUESTED],
+        )
+        assert ready.filter(shipments__isnull=False).count() == 0  # none is half-tracked
+        expected = set(ready.values_list("number", flat=True))
+    assert len(expected) >= 10
+    assert sorted(numbers) == sorted(expected)
+
+    wrong = base64.b64encode(b"hakobu-demo:wrong").decode()
+    refused = client.get(path, {**window}, HTTP_AUTHORIZATION=f"Basic {wrong}")
+    assert refused.status_code == 401

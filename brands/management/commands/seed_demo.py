@@ -1,7 +1,11 @@
 """`manage.py seed_demo`: the demo brands, logins and ~220 delivery notes; safe to run again.
 
-Existing rows are never changed: users, memberships and the integration are created only when
+Existing rows are never changed: users, memberships and the integrations are created only when
 missing, and a planned note is skipped when its number exists, so a re-run changes nothing.
+
+Demo Brand also gets ShipStation method 1 (Custom Store) switched on with a known URL token and
+password (`SANDBOX_SHIPSTATION_STORE_TOKEN`, `SANDBOX_SHIPSTATION_STORE_PASSWORD`), the ones
+`make run` points the sandbox's ShipStation account 1 at: the loop works without a manual step.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ import os
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone, translation
@@ -29,8 +34,15 @@ from delivery_notes.services import change_status, log_activity, record_shipment
 from integrations.models import ConnectionStatus, Integration
 from integrations.registry import HAKOBU
 from integrations.shipandco import SHIPANDCO
+from integrations.shipstation import SHIPSTATION
+from integrations.shipstation.models import default_ready_statuses
+from integrations.shipstation.services import ShipstationChoice, save_methods
 
 DEMO_PASSWORD = "demo"
+#: The demo's ShipStation Custom Store URL token and password; `make run` gives the sandbox the
+#: same values (sandbox.demo_env), so they must agree with its defaults.
+DEMO_SHIPSTATION_TOKEN = "demo-shipstation-store-token"
+DEMO_SHIPSTATION_PASSWORD = "demo-shipstation-password"
 BRANDS = [
     {
         "slug": "demo",
@@ -69,6 +81,7 @@ class Command(BaseCommand):
                 notes = self._notes(brand, spec, memberships)
                 if brand.slug == "demo":
                     self._shipandco(brand)
+                    self._shipstation(brand, memberships[0])
             verb = "created" if created else "checked"
             self.stdout.write(f"{brand.name} ({brand.slug}) {verb}: {notes} new delivery notes")
         self.stdout.write(
@@ -218,3 +231,30 @@ class Command(BaseCommand):
                 },
             },
         )
+
+    def _shipstation(self, brand: Brand, admin: Membership) -> None:
+        """Method 1 (Custom Store) on, with the sandbox's token and password; once only.
+
+        The notification member is set after switching it on, so that nobody gets a "connected"
+        email for a connection nobody made (the Ship&co demo sends none either).
+        """
+        if Integration.objects.filter(brand=brand, platform=SHIPSTATION).exists():
+            return  # seeded before, or set up by hand: leave it as it is
+        choice = ShipstationChoice(
+            custom_store=True,
+            api_orders=False,
+            rates_labels=False,
+            ready_statuses=default_ready_statuses(),
+            members=[],
+        )
+        integration, _password = save_methods(brand, choice)
+        integration.inbound_token = (
+            os.environ.get("SANDBOX_SHIPSTATION_STORE_TOKEN") or DEMO_SHIPSTATION_TOKEN
+        )
+        integration.save(update_fields=["inbound_token", "updated_at"])
+        integration.notification_members.set([admin])
+        settings = integration.shipstation
+        settings.store_password_hash = make_password(
+            os.environ.get("SANDBOX_SHIPSTATION_STORE_PASSWORD") or DEMO_SHIPSTATION_PASSWORD
+        )
+        settings.save(update_fields=["store_password_hash"])

@@ -74,9 +74,7 @@ def test_refresh_then_partial_and_full_labels_ship_the_note(live_server, shipsta
     assert partial["status"] == 200
     assert status_of(note) == ShippingStatus.PARTIALLY_SHIPPED
 
-    rest = control(
-        shipstation, "_label", order_number="DN-SS-1", lines={line_item_id(second): 2}
-    )
+    rest = control(shipstation, "_label", order_number="DN-SS-1", lines={line_item_id(second): 2})
     assert rest["status"] == 200
     assert status_of(note) == ShippingStatus.SHIPPED
     with scopes_disabled():
