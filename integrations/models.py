@@ -188,6 +188,61 @@ class PlatformOrder(BrandOwned):
         return f"{self.platform} {self.note_id} ({self.route})"
 
 
+class OutboundOrder(BrandOwned):
+    """The outbox: one order Hakobu must send to a platform (one row per note, platform, action).
+
+    `idempotency_key` is what the platform knows the order by (ShipStation's orderKey /
+    external_shipment_id), so a retry after a crash updates or finds the order instead of
+    creating a second one. A change to the note puts its row back to Pending.
+    """
+
+    class Action(models.TextChoices):
+        PUSH = "push", _("Send the order")
+        CANCEL = "cancel", _("Cancel the order")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        HELD = "held", _("Held")
+        FAILED = "failed", _("Failed")
+
+    note = models.ForeignKey(
+        "delivery_notes.DeliveryNote", on_delete=models.CASCADE, related_name="outbound_orders"
+    )
+    platform = models.CharField(_("platform"), max_length=20, choices=platform_choices)
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    idempotency_key = models.CharField(max_length=50)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    external_id = models.CharField(_("platform id"), max_length=100, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("outgoing order")
+        verbose_name_plural = _("outgoing orders")
+        ordering = ["-updated_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["note", "platform", "action"], name="unique_outbound_order"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="outbound_due_idx"),
+            models.Index(fields=["brand", "platform", "status"], name="outbound_brand_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.platform} {self.action} {self.note_id} ({self.status})"
+
+
 class InboundCall(BrandOwned):
     """One call a platform made to the brand's inbound URL: when, what, how it ended.
 

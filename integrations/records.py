@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 
 
 class MalformedShipment(ValueError):
@@ -25,6 +26,9 @@ class PlatformShipment:
     cancelled: bool  # voided (or in any state but live) on the platform
     created_at: datetime  # aware; the sync cursor
     test: bool = False  # a test-mode label: goods never leave with it
+    #: (delivery-note line id, quantity) for a partial shipment; empty = every line not shipped
+    lines: tuple[tuple[int, int], ...] = ()
+    cost: Decimal | None = None
 
     @property
     def has_tracking(self) -> bool:

@@ -46,6 +46,7 @@ class PeriodicTask:
     name: str
     task: str
     schedule: Any
+    args: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,8 @@ class PlatformSpec:
     #: Dotted path of the URLconf of the platform's brand pages (mounted at `<platform>/` under
     #: Settings → System Integration; its app_name must be the platform code).
     urls: str | None = None
+    #: (Integration) -> integrations.outbox.OrderPusher, for PUSH_ORDERS.
+    order_pusher: Callable[[Integration], Any] | None = None
     #: The view the platform calls (INBOUND): mounted at `/inbound/<platform>/<token>/`.
     inbound_view: Callable[..., Any] | None = None
 
@@ -131,7 +134,7 @@ def platform_label(platform: str) -> str:
 def beat_schedule() -> dict[str, dict]:
     """The periodic tasks every registered platform declared, in Celery's beat format."""
     return {
-        task.name: {"task": task.task, "schedule": task.schedule}
+        task.name: {"task": task.task, "schedule": task.schedule, "args": task.args}
         for spec in _PLATFORMS.values()
         for task in spec.periodic_tasks
     }

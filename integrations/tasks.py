@@ -13,7 +13,9 @@ from django.utils import timezone
 
 from brands.scoping import brand_scope, scopes_disabled
 from integrations.announcements import announce_recorded
-from integrations.models import Integration, NotifyMode, SyncRun
+from integrations.http import PlatformUnavailable
+from integrations.models import ConnectionStatus, Integration, NotifyMode, SyncRun
+from integrations.sync import run_sync_task
 
 
 def digest_due(integration: Integration, now: datetime) -> bool:
@@ -79,3 +81,40 @@ def prune_sync_runs() -> int:
     with scopes_disabled():
         deleted, _by_model = SyncRun.objects.filter(started_at__lt=cutoff).delete()
     return deleted
+
+
+@shared_task
+def send_outbox() -> int:
+    """Beat entry (every minute): outbox rows due for another attempt, or left by a dead worker."""
+    from integrations.outbox import send_due
+
+    return send_due()
+
+
+@shared_task
+def sync_all_brands(platform: str) -> int:
+    """Beat entry of a platform that pulls shipments: one `sync_brand` per active, integrated
+    connection (Error = paused)."""
+    with scopes_disabled():
+        ids = list(
+            Integration.objects.filter(
+                platform=platform, is_active=True, status=ConnectionStatus.INTEGRATED
+            ).values_list("pk", flat=True)
+        )
+    for integration_id in ids:
+        sync_brand.delay(integration_id)
+    return len(ids)
+
+
+@shared_task(
+    bind=True,
+    autoretry_for=(PlatformUnavailable,),
+    retry_backoff=30,
+    retry_backoff_max=900,
+    retry_jitter=True,
+    max_retries=4,
+    acks_late=True,
+)
+def sync_brand(self, integration_id: int) -> str:
+    """Pull one brand's shipments from its platform; safe to run twice at once (one skips)."""
+    return run_sync_task(self, integration_id)

@@ -201,6 +201,7 @@ CELERY_BEAT_SCHEDULE = {
         # Hourly: each brand gets its digest at INTEGRATION_DIGEST_HOUR in its own time zone.
         "schedule": crontab(minute=0),
     },
+    "integrations-send-outbox": {"task": "integrations.tasks.send_outbox", "schedule": 60.0},
     "integrations-prune-sync-runs": {
         "task": "integrations.tasks.prune_sync_runs",
         "schedule": crontab(hour=3, minute=15),

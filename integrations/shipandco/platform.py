@@ -10,7 +10,7 @@ from integrations.registry import Capability, PeriodicTask, PlatformSpec, regist
 from integrations.shipandco import SHIPANDCO
 from integrations.shipandco import export as _export  # noqa: F401  (its activity texts)
 from integrations.shipandco.sync import check_credentials, source_for
-from integrations.shipandco.tasks import sync_brand
+from integrations.tasks import sync_brand
 
 SPEC = register(
     PlatformSpec(
@@ -26,8 +26,9 @@ SPEC = register(
         periodic_tasks=(
             PeriodicTask(
                 "shipandco-sync-all",
-                "integrations.shipandco.tasks.sync_all_brands",
+                "integrations.tasks.sync_all_brands",
                 settings.SHIPANDCO_SYNC_INTERVAL_MINUTES * 60,
+                args=(SHIPANDCO,),
             ),
             PeriodicTask(
                 "shipandco-purge-exports",

@@ -10,9 +10,10 @@ from django.utils import timezone
 
 from brands.scoping import scopes_disabled
 from config.celery import app as celery_app
+from integrations import tasks
 from integrations.http import RateLimited
 from integrations.models import ConnectionStatus, Integration, StatusReason, SyncRun
-from integrations.shipandco import tasks
+from integrations.shipandco import SHIPANDCO
 from integrations.sync import retry_countdown
 from integrations.tasks import prune_sync_runs
 from notifications.models import Notification
@@ -116,7 +117,7 @@ def test_rejected_token_pauses_polling_and_emails_once(
         # Paused: the beat no longer picks it, a direct run does nothing.
         enqueued = []
         monkeypatch.setattr(tasks.sync_brand, "delay", enqueued.append)
-        assert tasks.sync_all_brands() == 0
+        assert tasks.sync_all_brands(SHIPANDCO) == 0
         assert enqueued == []
     integration.refresh_from_db()
     assert integration.status == ConnectionStatus.ERROR
@@ -136,7 +137,7 @@ def test_beat_enqueues_only_active_integrated_shipandco_connections(
     make_integration(other_brand, is_active=False, status=ConnectionStatus.NOT_INTEGRATED)
     enqueued = []
     monkeypatch.setattr(tasks.sync_brand, "delay", enqueued.append)
-    assert tasks.sync_all_brands() == 1
+    assert tasks.sync_all_brands(SHIPANDCO) == 1
     assert enqueued == [integrated.pk]
 
 
@@ -166,3 +167,14 @@ def test_old_sync_runs_are_pruned_and_recent_ones_kept(integration, other_brand,
     assert prune_sync_runs() == 2
     with scopes_disabled():
         assert list(SyncRun.objects.values_list("started_at", flat=True)) == [now, now]
+
+
+def test_beat_runs_what_each_platform_declared():
+    from config.celery import add_platform_schedules
+
+    add_platform_schedules(celery_app)
+    schedule = celery_app.conf.beat_schedule
+    assert schedule["shipandco-sync-all"]["task"] == "integrations.tasks.sync_all_brands"
+    assert schedule["shipandco-sync-all"]["args"] == (SHIPANDCO,)
+    assert "shipandco-purge-exports" in schedule
+    assert "integrations-send-outbox" in schedule  # the base's own entries stay

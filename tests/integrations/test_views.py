@@ -9,9 +9,10 @@ from django.core import mail
 from django.urls import reverse
 
 from brands.scoping import scopes_disabled
+from integrations import tasks
 from integrations.models import ConnectionStatus, Integration, SyncRun
 from integrations.secrets import mask
-from integrations.shipandco import SHIPANDCO, tasks
+from integrations.shipandco import SHIPANDCO
 from tests.factories import MembershipFactory, UserFactory
 from tests.integrations.fakes import TOKEN
 
@@ -146,7 +147,7 @@ def test_inactive_disconnects_and_active_reconnects(
 
     enqueued = []
     monkeypatch.setattr(tasks.sync_brand, "delay", enqueued.append)
-    assert tasks.sync_all_brands() == 0
+    assert tasks.sync_all_brands(SHIPANDCO) == 0
 
     fake.token = "new-token-after-regeneration"
     admin_client.post(

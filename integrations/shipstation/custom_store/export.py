@@ -250,9 +250,11 @@ def _option_value(value: object) -> str:
 
 
 def _option_pairs(options: object) -> tuple[tuple[str, str], ...]:
+    """By name: PostgreSQL's jsonb does not keep the order the options were typed in, and the
+    same note must export the same way on every database."""
     if not isinstance(options, dict):
         return ()
-    return tuple((str(name), _option_value(value)) for name, value in options.items())
+    return tuple(sorted((str(name), _option_value(value)) for name, value in options.items()))
 
 
 def _order_date(note: DeliveryNote, zone: tzinfo) -> datetime:
