@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from brands.models import Brand, User
 from delivery_notes import activity
+from delivery_notes.signals import note_changed
 from delivery_notes.models import (
     Activity,
     DeliveryNote,
@@ -320,6 +321,7 @@ def cancel_note(note: DeliveryNote, *, actor: User | None = None) -> None:
     if not note.is_open:
         raise NoteNotCancellable(note.number)
     change_status(note, ShippingStatus.CANCELLED, actor=actor)
+    note_changed.send(sender=DeliveryNote, note=note, event="cancelled")
 
 
 def cancel_notes(notes: Iterable[DeliveryNote], *, actor: User | None = None) -> tuple[int, int]:
@@ -342,8 +344,10 @@ def log_note_saved(
     """Record a create/edit made in Hakobu (field names, not values: notes may hold addresses)."""
     if created:
         log_activity(note, "created", actor=actor)
+        note_changed.send(sender=DeliveryNote, note=note, event="created")
     elif changed:
         log_activity(note, "edited", actor=actor, data={"fields": list(changed)})
+        note_changed.send(sender=DeliveryNote, note=note, event="edited")
 
 
 def create_notes(

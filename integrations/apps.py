@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class IntegrationsConfig(AppConfig):
     name = "integrations"
     verbose_name = _("Integrations")
+
+    def ready(self) -> None:
+        from delivery_notes.signals import note_changed
+        from integrations.outbox import tell_platforms
+
+        note_changed.connect(tell_platforms, dispatch_uid="integrations.tell_platforms")

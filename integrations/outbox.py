@@ -203,3 +203,12 @@ def send_due() -> int:
     for brand_id, pk in rows:
         send_order.delay(brand_id, pk)
     return len(rows)
+
+
+def tell_platforms(sender, *, note: DeliveryNote, event: str, **kwargs) -> None:
+    """A note changed in Hakobu: every platform that is sent orders decides what to queue."""
+    from integrations.registry import platforms
+
+    for spec in platforms():
+        if spec.on_note_changed is not None:
+            spec.on_note_changed(note, event)

@@ -70,6 +70,8 @@ class PlatformSpec:
     #: Dotted path of the URLconf of the platform's brand pages (mounted at `<platform>/` under
     #: Settings → System Integration; its app_name must be the platform code).
     urls: str | None = None
+    #: (note, event) -> None: a note was created, edited or cancelled in Hakobu (PUSH_ORDERS).
+    on_note_changed: Callable[[Any, str], None] | None = None
     #: (Integration) -> integrations.outbox.OrderPusher, for PUSH_ORDERS.
     order_pusher: Callable[[Integration], Any] | None = None
     #: The view the platform calls (INBOUND): mounted at `/inbound/<platform>/<token>/`.

@@ -6,7 +6,7 @@ Views stay thin: the rules are in `integrations.services`, the sync in `integrat
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -18,7 +18,8 @@ from django.views.generic import TemplateView
 from brands.models import Role
 from brands.permissions import RoleRequiredMixin, role_required
 from integrations.forms import ConnectionForm
-from integrations.models import Integration
+from integrations.models import Integration, OutboundOrder
+from integrations.outbox import retry
 from integrations.registry import PlatformSpec, connectable_platforms, get_platform
 from integrations.registry import platforms as registered_platforms
 from integrations.secrets import mask
@@ -188,3 +189,35 @@ class SyncNowView(PlatformMixin, RoleRequiredMixin, View):
                 % {"platform": name},
             )
         return redirect(self.settings_url())
+
+
+OUTBOX_SHOWN = 100
+
+
+@role_required(Role.STAFF)
+def outbox_list(request: HttpRequest, brand_slug: str) -> HttpResponse:
+    """Orders Hakobu could not send (held with the platform's reason, or failed), newest first."""
+    rows = (
+        OutboundOrder.objects.filter(
+            status__in=[
+                OutboundOrder.Status.HELD,
+                OutboundOrder.Status.FAILED,
+                OutboundOrder.Status.PENDING,
+            ]
+        )
+        .select_related("note")
+        .order_by("-updated_at", "-id")[:OUTBOX_SHOWN]
+    )
+    return render(request, "integrations/outbox.html", {"rows": rows})
+
+
+@role_required(Role.STAFF)
+def outbox_retry(request: HttpRequest, brand_slug: str, pk: int) -> HttpResponse:
+    if request.method != "POST":
+        return HttpResponse(status=405)
+    row = OutboundOrder.objects.filter(pk=pk).first()
+    if row is None:
+        raise Http404
+    retry(row)
+    messages.success(request, _("%(number)s will be sent again.") % {"number": row.note.number})
+    return redirect("outbox_list", brand_slug=brand_slug)

@@ -6,4 +6,5 @@ app_name = "shipstation"
 urlpatterns = [
     path("", views.ShipstationSettingsView.as_view(), name="settings"),
     path("custom-store/password/", views.RotatePasswordView.as_view(), name="rotate_password"),
+    path("send/", views.send_selected, name="send_selected"),
 ]

@@ -8,15 +8,19 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.decorators.debug import sensitive_variables
+from django.views.decorators.http import require_POST
 
 from brands.models import Role
-from brands.permissions import RoleRequiredMixin
+from brands.permissions import RoleRequiredMixin, role_required
+from delivery_notes.selectors import selected_notes
 from integrations.models import Integration
 from integrations.shipstation import facts
 from integrations.shipstation.forms import ShipstationForm
 from integrations.shipstation.models import ShipstationSettings
+from integrations.shipstation.orders import send_notes
 from integrations.shipstation.services import (
     MethodsConflict,
     load,
@@ -110,3 +114,36 @@ class RotatePasswordView(RoleRequiredMixin, View):
         return ShipstationSettingsView(request=request).render(
             integration, settings, form, new_password=password
         )
+
+
+@require_POST
+@role_required(Role.STAFF)
+def send_selected(request: HttpRequest, brand_slug: str) -> HttpResponse:
+    """The note list's "Send to ShipStation" (method 2): queue the selected notes."""
+    url = reverse("note_list", kwargs={"brand_slug": brand_slug})
+    query = request.POST.get("query", "")
+    back = f"{url}?{query}" if query else url
+    queued, skipped = send_notes(selected_notes(request.POST), actor=request.user)
+    if queued:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d delivery note is being sent to ShipStation.",
+                "%(count)d delivery notes are being sent to ShipStation.",
+                queued,
+            )
+            % {"count": queued},
+        )
+    if skipped:
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)d delivery note was not sent: it needs a shipping address, a status "
+                "ready to ship and no tracking number yet.",
+                "%(count)d delivery notes were not sent: they need a shipping address, a status "
+                "ready to ship and no tracking number yet.",
+                skipped,
+            )
+            % {"count": skipped},
+        )
+    return redirect(back)
