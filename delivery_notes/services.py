@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from brands.models import Brand, User
 from delivery_notes import activity
-from delivery_notes.signals import note_changed
 from delivery_notes.models import (
     Activity,
     DeliveryNote,
@@ -23,6 +22,7 @@ from delivery_notes.models import (
     ShipmentLine,
     ShippingStatus,
 )
+from delivery_notes.signals import note_changed
 from integrations.registry import HAKOBU
 
 BATCH_SIZE = 500

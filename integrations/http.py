@@ -16,7 +16,7 @@ import logging
 import math
 import re
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -30,7 +30,9 @@ logger = logging.getLogger(__name__)
 
 # --- Rate-limit pacing -------------------------------------------------------------------------
 # A platform with a `rate_limit_header` says on each answer how many calls are left in its window
-# (Ship&co: `x-api-call-limit: <remaining>/<maximum>`; the window's length is not documented).
+# (Ship&co: `x-api-call-limit: <remaining>/<maximum>`; the window's length is not documented);
+# one with `rate_limit_headers` says it in two headers (ShipStation: `X-Rate-Limit-Remaining`,
+# `X-Rate-Limit-Limit`). A client with another scheme overrides `read_rate_limit()`.
 # Once `remaining` is down to the reserve, the client pauses before its next call, longer the
 # fewer are left, so a long sync spreads out instead of running into 429 (which fails the run
 # and waits for Celery's retry). The pause is capped: the window is unknown, and a pause that
@@ -79,6 +81,22 @@ class MalformedResponse(PlatformError):
     """An answer Hakobu cannot use: not JSON, an unexpected shape or an unexpected status."""
 
 
+class PushRefused(PlatformError):
+    """The platform refused for good (validation, plan, an order it may no longer change).
+
+    The message is the platform's own text, shown to the user as it is. `status` is the HTTP
+    status (None when Hakobu refused before asking); `order_status` is the platform's status of
+    the order when known (e.g. "shipped"): the order is final there and re-sending cannot help.
+    """
+
+    def __init__(
+        self, message: str, *, status: int | None = None, order_status: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.order_status = order_status
+
+
 _NOT_JSON = object()  # what `_json_body` returns for a body that does not parse
 _RATE_LIMIT = re.compile(r"\s*(\d+)\s*/\s*(\d+)\s*")
 
@@ -110,6 +128,13 @@ def parse_rate_limit(value: str | None) -> tuple[int, int] | None:
     return remaining, maximum
 
 
+def parse_rate_limit_pair(remaining: str | None, maximum: str | None) -> tuple[int, int] | None:
+    """Two headers (`"7"`, `"40"`) -> (7, 40); None when either is absent or unreadable."""
+    if not remaining or not maximum:
+        return None
+    return parse_rate_limit(f"{remaining}/{maximum}")
+
+
 def pacing_pause(remaining: int, maximum: int) -> float:
     """Seconds to wait before the next call when `remaining` of `maximum` calls are left.
 
@@ -139,12 +164,19 @@ class PlatformClient:
     `transport` lets tests plug in `httpx.MockTransport`; production uses the network. `sleep`
     (also settable as the `sleep` attribute) is what rate-limit pacing waits with; tests pass a
     recorder. `rate_limit` is the last `(remaining, maximum)` reading, None without one.
+
+    `auth` (an `httpx.Auth`, e.g. `httpx.BasicAuth(key, secret)`) replaces the `auth_header`
+    carrying `token`; `token` is then only masked in messages, like every value in `secrets`.
     """
 
     platform_name: str = "platform"
     auth_header: str = "authorization"
     # Name of the "<remaining>/<maximum>" header, None = the platform sends none (no pacing).
     rate_limit_header: str | None = None
+    # Names of a (remaining, maximum) pair of headers, read when `rate_limit_header` is None.
+    rate_limit_headers: tuple[str, str] | None = None
+    # Header read for the wait of a 429 without Retry-After (seconds, or an HTTP date).
+    retry_after_fallback_header: str | None = None
     error_message: Callable[[object], str] = staticmethod(lambda body: "")
 
     def __init__(
@@ -155,11 +187,18 @@ class PlatformClient:
         timeout: float | None = None,
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        auth: httpx.Auth | None = None,
+        secrets: Sequence[str] = (),
     ) -> None:
         self._token = Secret(token)
+        self._secrets = tuple(Secret(value) for value in (token, *secrets) if value)
+        headers = {"Accept": "application/json"}
+        if auth is None:
+            headers[self.auth_header] = self._token
         self._http = httpx.Client(
             base_url=base_url.rstrip("/") + "/",
-            headers={self.auth_header: self._token, "Accept": "application/json"},
+            headers=headers,
+            auth=auth,
             timeout=settings.PLATFORM_HTTP_TIMEOUT if timeout is None else timeout,
             transport=transport,
         )
@@ -177,7 +216,7 @@ class PlatformClient:
 
     def get_json(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
         """GET `path` (relative to the base URL) and return the decoded JSON body."""
-        return self._request("GET", path, params=params)
+        return self.request_json("GET", path, params=params)
 
     def post_json(self, path: str, body: Any, params: Mapping[str, Any] | None = None) -> Any:
         """POST `body` as JSON to `path`; the decoded JSON answer, None for an empty one.
@@ -185,7 +224,19 @@ class PlatformClient:
         A timeout raises PlatformUnavailable (retried) although the platform may have acted on
         the request: callers that create things must make a repeated POST harmless.
         """
-        return self._request("POST", path, params=params, json_body=body)
+        return self.request_json("POST", path, params=params, json=body)
+
+    def request_json(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+    ) -> Any:
+        """Any method; the decoded JSON answer. Only a GET must answer JSON: an empty answer to
+        another method (`204` to a PUT) is None. `json` None sends no body."""
+        return self._request(method, path, params=params, json_body=json)
 
     def _request(
         self,
@@ -225,8 +276,23 @@ class PlatformClient:
 
     def _read_rate_limit(self, response: httpx.Response) -> None:
         """Keep the reading of this answer; an absent or unreadable header leaves none."""
-        header = self.rate_limit_header
-        self.rate_limit = parse_rate_limit(response.headers.get(header)) if header else None
+        self.rate_limit = self.read_rate_limit(response.headers)
+
+    def read_rate_limit(self, headers: httpx.Headers) -> tuple[int, int] | None:
+        """(remaining, maximum) from one answer's headers; the hook a platform overrides."""
+        if self.rate_limit_header:
+            return parse_rate_limit(headers.get(self.rate_limit_header))
+        if self.rate_limit_headers:
+            remaining, maximum = self.rate_limit_headers
+            return parse_rate_limit_pair(headers.get(remaining), headers.get(maximum))
+        return None
+
+    def retry_after(self, response: httpx.Response) -> float | None:
+        """Seconds a 429 asks to wait: Retry-After, else `retry_after_fallback_header`."""
+        wait = parse_retry_after(response.headers.get("retry-after"))
+        if wait is None and self.retry_after_fallback_header:
+            wait = parse_retry_after(response.headers.get(self.retry_after_fallback_header))
+        return wait
 
     def _pace(self) -> None:
         if self.rate_limit is None:
@@ -267,7 +333,7 @@ class PlatformClient:
         if status == 429:
             raise RateLimited(
                 f"{name} rate limit reached (HTTP 429){detail}.",
-                retry_after=parse_retry_after(response.headers.get("retry-after")),
+                retry_after=self.retry_after(response),
             )
         if status >= 500:
             raise PlatformUnavailable(f"{name} is unavailable (HTTP {status}){detail}.")
@@ -281,8 +347,8 @@ class PlatformClient:
         if body is _NOT_JSON:
             return ""
         message = " ".join(str(self.error_message(body)).split())
-        if self._token:
-            message = message.replace(self._token, mask(self._token))
+        for secret in self._secrets:
+            message = message.replace(secret, mask(secret))
         if len(message) > DETAIL_MAX_CHARS:
             message = message[: DETAIL_MAX_CHARS - 1].rstrip() + "…"
         return f": {message}" if message else ""

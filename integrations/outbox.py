@@ -29,7 +29,7 @@ from brands.leases import RowLease
 from brands.scoping import scopes_disabled
 from brands.task_base import brand_task
 from delivery_notes.models import DeliveryNote
-from integrations.http import AuthRejected, PlatformError, TransientPlatformError
+from integrations.http import AuthRejected, PlatformError, PushRefused, TransientPlatformError
 from integrations.models import Integration, OutboundOrder, PlatformOrder
 from integrations.registry import get_platform
 
@@ -39,10 +39,6 @@ MAX_ATTEMPTS = 8
 LEASE = timedelta(minutes=2)
 BACKOFF_BASE = 30.0  # seconds; doubled each attempt, with full jitter
 BACKOFF_CAP = 3600.0
-
-
-class PushRefused(PlatformError):
-    """The platform refused the order for good (validation, plan, a final order): hold it."""
 
 
 class OrderPusher(Protocol):
@@ -126,8 +122,11 @@ def send(row_id: int) -> str:
         reason = _("The platform already pulls this note by itself; it is not sent a second time.")
         _finish(lease, row, OutboundOrder.Status.HELD, reason=reason)
         return row.status
-    spec = get_platform(row.platform)
-    pusher = spec.order_pusher(integration)
+    try:
+        pusher = get_platform(row.platform).order_pusher(integration)
+    except ValueError as exc:  # e.g. the API credentials were never entered
+        _finish(lease, row, OutboundOrder.Status.HELD, reason=str(exc)[:500])
+        return row.status
     attempts = row.attempts + 1
     try:
         if row.action == OutboundOrder.Action.CANCEL:

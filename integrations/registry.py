@@ -56,8 +56,8 @@ class PlatformSpec:
     capabilities: frozenset[Capability] = frozenset()
     #: URL name of the platform's settings page; None = not connectable yet ("coming soon").
     settings_url_name: str | None = None
-    #: (Integration) -> ShipmentSource, for PULL_SHIPMENTS.
-    build_source: Callable[[Integration], ShipmentSource] | None = None
+    #: (Integration) -> ShipmentSource, for PULL_SHIPMENTS (None: nothing to poll for it).
+    build_source: Callable[[Integration], ShipmentSource | None] | None = None
     #: (Integration) -> None, raises a PlatformError when the platform refuses the credentials.
     check_credentials: Callable[[Integration], None] | None = None
     #: The Celery task that syncs one integration (by id), for PULL_SHIPMENTS.

@@ -426,6 +426,8 @@ def sync_integration(integration_id: int, *, final_attempt: bool = True) -> Sync
         return None
     with brand_task_scope(integration.brand):
         source = get_platform(integration.platform).build_source(integration)
+        if source is None:  # the platform polls nothing in this connection's set-up
+            return None
         try:
             return SyncRunner(integration, source).run(final_attempt=final_attempt)
         finally:

@@ -174,7 +174,10 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 
 # Platforms: API base URLs are settings so the sandbox (or a test server) can stand in.
 SHIPANDCO_API_URL = env.str("SHIPANDCO_API_URL", default="https://api.shipandco.com/v1/")
-SHIPSTATION_API_URL = env.str("SHIPSTATION_API_URL", default="https://ssapi.shipstation.com/")
+SHIPSTATION_V1_API_URL = env.str("SHIPSTATION_V1_API_URL", default="https://ssapi.shipstation.com/")
+SHIPSTATION_V2_API_URL = env.str(
+    "SHIPSTATION_V2_API_URL", default="https://api.shipstation.com/v2/"
+)
 WEBSHIPPER_API_URL = env.str("WEBSHIPPER_API_URL", default="https://api.webshipper.io/v2/")
 PLATFORM_HTTP_TIMEOUT = env.float("PLATFORM_HTTP_TIMEOUT", default=20.0)
 SHIPANDCO_SYNC_INTERVAL_MINUTES = env.int("SHIPANDCO_SYNC_INTERVAL_MINUTES", default=10)

@@ -204,3 +204,99 @@ def status_field_values(
         if string not in values[field]:
             values[field].append(string)
     return {name: STATUS_SEPARATOR.join(items) for name, items in values.items()}
+
+
+# =================================================================================================
+# API (modes 2 and 3): Hakobu calls ShipStation's API V2 (current) or V1 (legacy)
+# =================================================================================================
+# Read by integrations/shipstation/api/. Source: the reference's "Mode 2" tables, ShipStation's
+# V2 OpenAPI (`shipstation/mcp-shipstation-api`, openapi.yaml) and docs.shipstation.com
+# "Legacy API Migration". Everything above this block is the Custom Store's and stays as it is.
+#
+# API facts that stay UNCERTAIN (or are Hakobu's choices), and how the code copes:
+# - whether POST /v2/shipments takes `shipment_number` and `warehouse_id` (the shipment model has
+#   them; the OpenAPI's create request lists neither): both are sent. Without `shipment_number`
+#   ShipStation uses the external_shipment_id, and labels would not match a note by number;
+# - V2 rate-limit headers are assumed to be V1's (the sandbox does the same);
+# - V2 monetary values in lower-case currency codes ("jpy"), as ShipEngine's examples;
+# - V1 query dates in the same Pacific form as V1's answers (`2015-06-29T08:46:27.0000000`);
+# - a V1 401 may come without a JSON body: with `WWW-Authenticate: Basic` it is still a rejected
+#   key pair (a proxy would not ask for ShipStation's credentials);
+# - V2 labels carry no shipment_number: it is read from GET /v2/shipments/{id} once per run;
+# - V2 labels say nothing of the lines they ship (the sandbox adds `items`): without `items` a
+#   label ships the whole note;
+# - V2 labels have no "voided since" filter: voided labels created up to V2_VOID_LOOKBACK_DAYS
+#   before each window are listed again (voids of older labels are missed);
+# - V1 `/shipments` ANDs `voidDateStart` with `createDateEnd` (older labels voided since);
+# - a plan refusal comes as 403 with ShipStation's error body (the reference only says "plan-
+#   limited"): any 403 or other 4xx with a body is a PushRefused in ShipStation's words;
+# - V2 `store_id` is passed as given (the OpenAPI example is plain digits, the sandbox shows
+#   `se-…`); V1 storeId / warehouseId are integers (either form is accepted and converted);
+# - V2 errors of a refused `POST /v2/shipments` entry: objects with `message`, or plain strings.
+# Not covered (confirmed gaps, future work): orders marked shipped in ShipStation without a label
+# never appear in V1 `/shipments` or V2 `/v2/labels` (V1 `GET /orders?orderStatus=shipped`, V2
+# `/v2/fulfillments` would show them).
+
+# --- Both versions -------------------------------------------------------------------------------
+API_PLATFORM_NAME = "ShipStation"
+# Hakobu's choice: the default base URLs when the settings do not name them (confirmed hosts).
+V1_DEFAULT_URL = "https://ssapi.shipstation.com/"
+V2_DEFAULT_URL = "https://api.shipstation.com/v2/"
+V1_URL_SETTING = "SHIPSTATION_V1_API_URL"
+V2_URL_SETTING = "SHIPSTATION_V2_API_URL"
+# confirmed: V1 headers; V2's assumed the same (UNCERTAIN, see above)
+RATE_LIMIT_REMAINING_HEADER = "X-Rate-Limit-Remaining"
+RATE_LIMIT_LIMIT_HEADER = "X-Rate-Limit-Limit"
+RATE_LIMIT_RESET_HEADER = "X-Rate-Limit-Reset"  # seconds until the window refills
+# confirmed (docs.shipstation.com "Legacy API Migration"): V1 orderId 12345678 is V2 shipment_id
+# `se-12345678`, V1 shipmentId is V2 label_id the same way. Hakobu's choice: ids are handed out
+# in the V2 form for both versions, so switching a brand's API version keeps stored ids valid.
+V2_ID_PREFIX = "se-"
+# confirmed: orderKey / external_shipment_id ≤ 50, unique per account; orderNumber ≤ 50
+ORDER_KEY_MAX = 50
+# Hakobu's choice: the order's source as ShipStation shows it (V1 advancedOptions.source)
+ORDER_SOURCE = "Hakobu"
+# Hakobu's choice: CustomField1 = order reference, CustomField2 = discount code, as in mode 1
+# (ORDER_REFERENCE_CUSTOM_FIELD / DISCOUNT_CODE_CUSTOM_FIELD above)
+
+# --- V1 (legacy) ---------------------------------------------------------------------------------
+V1_AUTH_CHALLENGE = "basic"  # a 401 with `WWW-Authenticate: Basic …` is ShipStation's (UNCERTAIN)
+# confirmed: dates are US Pacific wall time, like `2015-06-29T08:46:27.0000000`, both ways
+V1_TIME_ZONE = "America/Los_Angeles"
+V1_DATE_FORMAT = "%Y-%m-%dT%H:%M:%S.0000000"
+V1_CHECK_PATH = "warehouses"  # a cheap authenticated GET (confirmed endpoint)
+V1_STORES_PATH = "stores"
+V1_WAREHOUSES_PATH = "warehouses"
+V1_CREATE_ORDER_PATH = "orders/createorder"  # upsert by orderKey (confirmed)
+V1_ORDERS_PATH = "orders"  # `orderNumber` filter = starts with (confirmed)
+V1_SHIPMENTS_PATH = "shipments"
+V1_PAGE_SIZE = 500  # confirmed maximum; V1 allows only 40 calls a minute
+V1_LOOKUP_MAX_PAGES = 5  # Hakobu's choice: finding an orderKey reads at most this many pages
+# confirmed statuses; createorder updates only the open ones
+V1_OPEN_STATUS = "awaiting_shipment"
+V1_CANCELLED_STATUS = "cancelled"
+V1_KEPT_STATUSES = ("awaiting_payment", "on_hold")  # Hakobu's choice: a re-send keeps these
+V1_UPDATABLE_STATUSES = ("awaiting_payment", "awaiting_shipment", "on_hold")
+V1_WEIGHT_UNITS = "grams"  # confirmed: pounds | ounces | grams
+
+# --- V2 (current) --------------------------------------------------------------------------------
+V2_AUTH_HEADER = "API-Key"  # confirmed
+V2_CHECK_PATH = "warehouses"
+V2_WAREHOUSES_PATH = "warehouses"
+V2_HAS_STORES = False  # confirmed: the V2 reference has no /v2/stores (store ids come from V1)
+V2_SHIPMENTS_PATH = "shipments"
+V2_BY_EXTERNAL_ID_PATH = "shipments/external_shipment_id/{key}"  # 404 = unknown (confirmed)
+V2_SHIPMENT_PATH = "shipments/{shipment_id}"
+V2_CANCEL_PATH = "shipments/{shipment_id}/cancel"  # PUT → 204 (confirmed)
+V2_LABELS_PATH = "labels"
+V2_PAGE_SIZE = 500  # UNCERTAIN maximum (none documented; default 25)
+V2_CANCELLED_STATUS = "cancelled"  # shipment_status (confirmed)
+V2_DEAD_LABEL_STATUSES = ("voided", "error")  # label_status that never ships goods (confirmed)
+V2_VOIDED_LABEL_STATUS = "voided"
+V2_WEIGHT_UNIT = "gram"  # confirmed: pound | ounce | gram | kilogram
+V2_RESIDENTIAL_UNKNOWN = "unknown"  # address_residential_indicator yes | no | unknown
+# Hakobu's choice: how far before a window voided labels are listed again (see above)
+V2_VOID_LOOKBACK_DAYS = 30
+# UNCERTAIN: a label's order lines (sandbox addition), and their key
+V2_LABEL_ITEMS_FIELD = "items"
+V2_LINE_KEY = "external_order_item_id"

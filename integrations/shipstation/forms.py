@@ -9,8 +9,13 @@ from brands.models import Membership
 from delivery_notes.models import OPEN_STATUSES, ShippingStatus
 from integrations.forms import MemberChoiceField
 from integrations.models import Integration, NotifyMode
-from integrations.shipstation.models import ShipstationSettings
-from integrations.shipstation.services import ONE_ROUTE_MESSAGE, ShipstationChoice
+from integrations.secrets import mask
+from integrations.shipstation.models import ApiVersion, PushTrigger, ShipstationSettings
+from integrations.shipstation.services import (
+    CREDENTIAL_FIELDS,
+    ONE_ROUTE_MESSAGE,
+    ShipstationChoice,
+)
 
 LATER = _("Coming in a later version of Hakobu.")
 
@@ -27,9 +32,44 @@ class ShipstationForm(forms.Form):
     api_orders = forms.BooleanField(
         label=_("Method 2 — ShipStation store in Hakobu: Hakobu sends the orders over the API"),
         required=False,
-        disabled=True,
-        help_text=LATER,
+        help_text=_(
+            "Hakobu creates the orders in ShipStation and fetches the shipments, tracking numbers "
+            "and voided labels back."
+        ),
     )
+    api_version = forms.ChoiceField(
+        label=_("ShipStation API"),
+        choices=ApiVersion.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    v2_api_key = forms.CharField(
+        label=_("API Key (V2)"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+    )
+    v1_api_key = forms.CharField(
+        label=_("API Key (V1)"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+    )
+    v1_api_secret = forms.CharField(
+        label=_("API Secret (V1)"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text=_(
+            "In ShipStation: Settings → Account → API Settings. Generating new keys there cuts "
+            "off everything that uses the old ones."
+        ),
+    )
+    push_trigger = forms.ChoiceField(
+        label=_("Send orders"),
+        choices=PushTrigger.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    store_id = forms.ChoiceField(label=_("ShipStation store"), required=False)
+    warehouse_id = forms.ChoiceField(label=_("Ship-from location"), required=False)
     rates_labels = forms.BooleanField(
         label=_("Method 3 — Shipping service: rates and labels from inside Hakobu"),
         required=False,
@@ -63,7 +103,12 @@ class ShipstationForm(forms.Form):
     )
 
     def __init__(
-        self, *args, integration: Integration, settings: ShipstationSettings, **kwargs
+        self,
+        *args,
+        integration: Integration,
+        settings: ShipstationSettings,
+        account_lists: tuple[list, list] | None = None,
+        **kwargs,
     ) -> None:
         saved = integration.pk is not None
         kwargs.setdefault(
@@ -73,6 +118,10 @@ class ShipstationForm(forms.Form):
                 "api_orders": settings.api_orders,
                 "rates_labels": settings.rates_labels,
                 "ready_statuses": settings.ready_statuses,
+                "api_version": settings.api_version,
+                "push_trigger": settings.push_trigger,
+                "store_id": settings.store_id,
+                "warehouse_id": settings.warehouse_id,
                 "notification_members": (
                     list(integration.notification_members.all()) if saved else []
                 ),
@@ -83,12 +132,41 @@ class ShipstationForm(forms.Form):
         self.fields["notification_members"].queryset = Membership.objects.select_related(
             "user"
         ).filter(user__is_active=True)
+        self.integration = integration
+        for name in CREDENTIAL_FIELDS:
+            saved = integration.secret(name)
+            if saved:
+                self.fields[name].help_text = _("Saved: %(masked)s. Leave blank to keep it.") % {
+                    "masked": mask(saved)
+                }
+        stores, warehouses = account_lists or ([], [])
+        self.fields["store_id"].choices = [("", _("(any)"))] + [(s.id, s.name) for s in stores]
+        self.fields["warehouse_id"].choices = [("", _("(default)"))] + [
+            (w.id, w.name) for w in warehouses
+        ]
+        if not account_lists:
+            for name in ("store_id", "warehouse_id"):
+                self.fields[name].help_text = _(
+                    "Save the API credentials first: the lists come from your ShipStation account."
+                )
 
     def clean(self) -> dict:
         data = super().clean()
         if data.get("custom_store") and data.get("api_orders"):
             raise forms.ValidationError(ONE_ROUTE_MESSAGE)
-        if data.get("custom_store") and not data.get("ready_statuses"):
+        if data.get("api_orders"):
+            needed = (
+                ("v2_api_key",)
+                if data.get("api_version") == ApiVersion.V2
+                else (
+                    "v1_api_key",
+                    "v1_api_secret",
+                )
+            )
+            for name in needed:
+                if not data.get(name) and not self.integration.secret(name):
+                    self.add_error(name, _("Enter it to send orders over this API."))
+        if (data.get("custom_store") or data.get("api_orders")) and not data.get("ready_statuses"):
             self.add_error("ready_statuses", _("Choose at least one status that is ready to ship."))
         return data
 
@@ -101,4 +179,9 @@ class ShipstationForm(forms.Form):
             ready_statuses=data["ready_statuses"],
             members=data["notification_members"],
             notify_mode=data["notify_mode"],
+            api_version=data["api_version"] or ApiVersion.V2,
+            credentials={name: data[name] for name in CREDENTIAL_FIELDS if data.get(name)},
+            push_trigger=data["push_trigger"] or PushTrigger.BY_HAND,
+            store_id=data.get("store_id") or "",
+            warehouse_id=data.get("warehouse_id") or "",
         )

@@ -6,8 +6,8 @@ same order twice — in the form, here, and in a database constraint; method 3 c
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -16,17 +16,22 @@ from django.utils.translation import gettext as _
 
 from brands.models import Brand, Membership
 from integrations import notices
+from integrations.http import AuthRejected, PlatformError
 from integrations.inbound import new_inbound_token, new_password
 from integrations.models import ConnectionStatus, Integration, NotifyMode
 from integrations.services import get_integration
 from integrations.shipstation import SHIPSTATION
-from integrations.shipstation.models import ShipstationSettings
+from integrations.shipstation.models import ApiVersion, PushTrigger, ShipstationSettings
 
 ONE_ROUTE_MESSAGE = _("Use either method 1 or method 2: both would process the same order twice.")
 
 
 class MethodsConflict(ValueError):
     """Methods 1 and 2 were both switched on."""
+
+
+#: The API credentials a brand may store (typed, encrypted together on the Integration).
+CREDENTIAL_FIELDS = ("v2_api_key", "v1_api_key", "v1_api_secret")
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,59 @@ class ShipstationChoice:
     ready_statuses: list[str]
     members: Iterable[Membership]
     notify_mode: str = NotifyMode.PER_SYNC
+    api_version: str = ApiVersion.V2
+    credentials: Mapping[str, str] = field(default_factory=dict)  # only the ones typed in
+    push_trigger: str = PushTrigger.BY_HAND
+    store_id: str = ""
+    warehouse_id: str = ""
+
+
+class CredentialsRefused(ValueError):
+    """ShipStation did not accept the API credentials; the message says why (nothing saved)."""
+
+
+def check_credentials(api_version: str, credentials: Mapping[str, str]) -> None:
+    """Raise CredentialsRefused unless ShipStation accepts these credentials."""
+    from integrations.shipstation.api.clients import make_client
+
+    try:
+        client = make_client(api_version, credentials)
+    except ValueError as exc:
+        raise CredentialsRefused(_("Enter the API credentials.")) from exc
+    try:
+        client.check()
+    except AuthRejected as exc:
+        raise CredentialsRefused(
+            _(
+                "ShipStation rejected the API credentials. Generating new keys in ShipStation cuts "
+                "off the old ones: copy the current ones."
+            )
+        ) from exc
+    except PlatformError as exc:
+        raise CredentialsRefused(
+            _("ShipStation could not check the credentials (%(error)s). Nothing was saved.")
+            % {"error": exc}
+        ) from exc
+    finally:
+        client.close()
+
+
+def account_lists(integration: Integration, settings: ShipstationSettings):
+    """(stores, warehouses) of the brand's ShipStation account, or None when not reachable."""
+    from integrations.shipstation.api.clients import make_client
+
+    if not settings.api_orders:
+        return None
+    try:
+        client = make_client(settings.api_version, integration.credentials or {})
+    except ValueError:
+        return None
+    try:
+        return client.stores(), client.warehouses()
+    except PlatformError:
+        return None
+    finally:
+        client.close()
 
 
 def load(brand: Brand) -> tuple[Integration, ShipstationSettings]:
@@ -64,6 +122,9 @@ def save_methods(brand: Brand, choice: ShipstationChoice) -> tuple[Integration, 
     if choice.custom_store and choice.api_orders:
         raise MethodsConflict(ONE_ROUTE_MESSAGE)
     integration, settings = load(brand)
+    credentials = {**(integration.credentials or {}), **choice.credentials}
+    if choice.api_orders and (choice.credentials or not settings.api_orders):
+        check_credentials(choice.api_version, credentials)
     was_integrated = integration.pk is not None and integration.is_integrated
     active = choice.custom_store or choice.api_orders or choice.rates_labels
     password = ""
@@ -78,6 +139,7 @@ def save_methods(brand: Brand, choice: ShipstationChoice) -> tuple[Integration, 
             integration.connected_at = timezone.now()
         if choice.custom_store and not integration.inbound_token:
             integration.inbound_token = new_inbound_token()
+        integration.credentials = credentials
         integration.save()
         integration.notification_members.set(choice.members)
         settings.integration = integration
@@ -85,6 +147,10 @@ def save_methods(brand: Brand, choice: ShipstationChoice) -> tuple[Integration, 
         settings.api_orders = choice.api_orders
         settings.rates_labels = choice.rates_labels
         settings.ready_statuses = list(choice.ready_statuses)
+        settings.api_version = choice.api_version
+        settings.push_trigger = choice.push_trigger
+        settings.store_id = choice.store_id
+        settings.warehouse_id = choice.warehouse_id
         if choice.custom_store and not settings.store_password_hash:
             settings.store_username = f"hakobu-{brand.slug}"[:50]
             password = _set_password(settings)

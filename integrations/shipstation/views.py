@@ -22,7 +22,9 @@ from integrations.shipstation.forms import ShipstationForm
 from integrations.shipstation.models import ShipstationSettings
 from integrations.shipstation.orders import send_notes
 from integrations.shipstation.services import (
+    CredentialsRefused,
     MethodsConflict,
+    account_lists,
     load,
     rotate_password,
     save_methods,
@@ -47,7 +49,8 @@ class ShipstationSettingsView(RoleRequiredMixin, View):
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         integration, settings = load(request.brand)
-        form = ShipstationForm(integration=integration, settings=settings)
+        lists = account_lists(integration, settings) if settings.pk else None
+        form = ShipstationForm(integration=integration, settings=settings, account_lists=lists)
         return self.render(integration, settings, form)
 
     @method_decorator(sensitive_variables("password"))
@@ -55,11 +58,14 @@ class ShipstationSettingsView(RoleRequiredMixin, View):
         if not request.membership.has_role(Role.ADMIN):
             return HttpResponse(status=403)
         integration, settings = load(request.brand)
-        form = ShipstationForm(request.POST, integration=integration, settings=settings)
+        lists = account_lists(integration, settings) if settings.pk else None
+        form = ShipstationForm(
+            request.POST, integration=integration, settings=settings, account_lists=lists
+        )
         if form.is_valid():
             try:
                 integration, password = save_methods(request.brand, form.to_choice())
-            except MethodsConflict as exc:
+            except (MethodsConflict, CredentialsRefused) as exc:
                 form.add_error(None, str(exc))
             else:
                 messages.success(request, _("ShipStation settings saved."))

@@ -1,0 +1,172 @@
+"""Method 2 end to end against the ShipStation sandbox over HTTP, on API V1 and on API V2:
+set-up on the page, notes sent from the list through the outbox, labels polled back."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from brands.scoping import brand_scope, scopes_disabled
+from delivery_notes.models import Shipment, ShippingStatus
+from integrations import outbox
+from integrations.models import OutboundOrder, PlatformOrder
+from integrations.shipstation.models import ShipstationSettings
+from integrations.sync import sync_integration
+from sandbox.server import SandboxServer
+from tests.integrations.shipstation.test_custom_store_endpoint import enable, note_with_lines
+
+CREDENTIALS = {
+    "v1": {"v1_api_key": "sandbox-ss-v1-key", "v1_api_secret": "sandbox-ss-v1-secret"},
+    "v2": {"v2_api_key": "sandbox-ss-v2-key"},
+}
+
+
+@pytest.fixture
+def shipstation(settings):
+    with SandboxServer() as server:
+        base = f"{server.url}/shipstation"
+        settings.SHIPSTATION_V1_API_URL = f"{base}/v1/"
+        settings.SHIPSTATION_V2_API_URL = f"{base}/v2/"
+        yield base
+
+
+def sandbox_orders(base: str) -> list[dict]:
+    return httpx.get(f"{base}/_orders", params={"account": 1}).json()
+
+
+def label(base: str, number: str, lines: dict) -> dict:
+    response = httpx.post(
+        f"{base}/_label", json={"account": 1, "order_number": number, "lines": lines}
+    )
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def settings_url(brand) -> str:
+    return reverse("shipstation:settings", kwargs={"brand_slug": brand.slug})
+
+
+def turn_on(admin_client, brand, version: str) -> None:
+    response = admin_client.post(
+        settings_url(brand),
+        {
+            "api_orders": "on",
+            "api_version": version,
+            "push_trigger": "by_hand",
+            "ready_statuses": ["unshipped", "shipping_requested"],
+            "notify_mode": "per_sync",
+            **CREDENTIALS[version],
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+
+def status_of(note) -> str:
+    with scopes_disabled():
+        note.refresh_from_db()
+    return note.status
+
+
+@pytest.mark.parametrize("version", ["v1", "v2"])
+def test_send_from_the_list_then_labels_come_back(
+    admin_client, staff_member, brand, shipstation, version, django_capture_on_commit_callbacks
+):
+    turn_on(admin_client, brand, version)
+    staff_client = Client()
+    staff_client.force_login(staff_member.user)
+    page = admin_client.get(settings_url(brand)).content.decode()
+    assert "Tokyo" in page  # the ship-from locations come from the account, not typed
+    note = note_with_lines(brand, f"DN-API-{version}", quantities=(3, 2))
+    with scopes_disabled():
+        first, second = note.lines.order_by("position").values_list("pk", flat=True)
+        integration = ShipstationSettings.objects.get().integration
+        assert "sandbox-ss" not in str(integration.credentials)  # masked in repr
+    list_page = staff_client.get(reverse("note_list", kwargs={"brand_slug": brand.slug}))
+    assert "Send to ShipStation" in list_page.content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(
+            reverse("shipstation:send_selected", kwargs={"brand_slug": brand.slug}),
+            {"selected": [note.pk]},
+        )
+    with scopes_disabled():
+        row = OutboundOrder.objects.get(note=note)
+    assert row.status == OutboundOrder.Status.SENT, row.reason
+    assert status_of(note) == ShippingStatus.SHIPPING_REQUESTED
+    assert [o["orderNumber"] for o in sandbox_orders(shipstation)] == [note.number]
+
+    # A retry (a worker killed after ShipStation stored the order) never makes a second order.
+    with scopes_disabled():
+        OutboundOrder.objects.filter(pk=row.pk).update(
+            status=OutboundOrder.Status.PENDING, external_id=""
+        )
+    with brand_scope(brand):
+        assert outbox.send(row.pk) == OutboundOrder.Status.SENT
+    assert len(sandbox_orders(shipstation)) == 1
+
+    label(shipstation, note.number, {str(first): 3})
+    run = sync_integration(integration.pk)
+    assert run.outcome == "success", run.error
+    assert status_of(note) == ShippingStatus.PARTIALLY_SHIPPED
+    label(shipstation, note.number, {str(second): 2})
+    sync_integration(integration.pk)
+    assert status_of(note) == ShippingStatus.SHIPPED
+    with scopes_disabled():
+        shipments = list(Shipment.objects.filter(note=note))
+        assert PlatformOrder.objects.get(note=note).route == PlatformOrder.Route.PUSHED
+    assert len(shipments) == 2 and all(s.tracking_numbers for s in shipments)
+
+
+def test_wrong_keys_are_refused_on_save_and_nothing_is_stored(admin_client, brand, shipstation):
+    response = admin_client.post(
+        settings_url(brand),
+        {
+            "api_orders": "on",
+            "api_version": "v2",
+            "v2_api_key": "not-the-key",
+            "ready_statuses": ["unshipped"],
+            "notify_mode": "per_sync",
+        },
+    )
+    assert response.status_code == 200
+    assert "rejected the API credentials" in response.content.decode()
+    with scopes_disabled():
+        assert not ShipstationSettings.objects.filter(api_orders=True).exists()
+
+
+def test_both_methods_on_is_refused_on_the_page(admin_client, brand, shipstation):
+    response = admin_client.post(
+        settings_url(brand),
+        {
+            "custom_store": "on",
+            "api_orders": "on",
+            "api_version": "v2",
+            "ready_statuses": ["unshipped"],
+            "notify_mode": "per_sync",
+            **CREDENTIALS["v2"],
+        },
+    )
+    assert "Use either method 1 or method 2" in response.content.decode()
+    with scopes_disabled():
+        assert not ShipstationSettings.objects.exists()
+
+
+def test_a_note_shipstation_pulled_is_never_pushed(
+    admin_client, client, brand, shipstation, django_capture_on_commit_callbacks
+):
+    _integration, path, _password = enable(brand)
+    note = note_with_lines(brand, "DN-PULLED")
+    with scopes_disabled():
+        PlatformOrder.objects.create(
+            brand=brand, note=note, platform="shipstation", route=PlatformOrder.Route.PULLED
+        )
+        ShipstationSettings.objects.update(custom_store=False)
+    turn_on(admin_client, brand, "v2")
+    with brand_scope(brand), django_capture_on_commit_callbacks(execute=True):
+        outbox.enqueue(note, "shipstation")
+    with scopes_disabled():
+        row = OutboundOrder.objects.get(note=note)
+    assert row.status == OutboundOrder.Status.HELD and "not sent a second time" in row.reason
+    assert sandbox_orders(shipstation) == []
