@@ -118,6 +118,7 @@ def note_for_detail(pk: int) -> DeliveryNote | None:
             ),
             Prefetch("activities", queryset=Activity.objects.select_related("actor")),
             "platform_orders",
+            "outbound_orders",
         )
         .first()
     )

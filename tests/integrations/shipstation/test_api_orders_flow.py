@@ -170,3 +170,53 @@ def test_a_note_shipstation_pulled_is_never_pushed(
         row = OutboundOrder.objects.get(note=note)
     assert row.status == OutboundOrder.Status.HELD and "not sent a second time" in row.reason
     assert sandbox_orders(shipstation) == []
+
+
+def test_automatic_sending_edits_and_cancellation_on_v1(
+    admin_client, brand, shipstation, django_capture_on_commit_callbacks
+):
+    from delivery_notes.services import cancel_note, log_note_saved
+
+    turn_on(admin_client, brand, "v1")
+    with scopes_disabled():
+        ShipstationSettings.objects.update(push_trigger="on_create")
+    note = note_with_lines(brand, "DN-AUTO")
+    with brand_scope(brand), django_capture_on_commit_callbacks(execute=True):
+        log_note_saved(note, created=True, changed=[])
+    (order,) = sandbox_orders(shipstation)
+    assert order["orderNumber"] == "DN-AUTO" and order["orderStatus"] == "awaiting_shipment"
+
+    with brand_scope(brand), django_capture_on_commit_callbacks(execute=True):
+        cancel_note(note)
+    (order,) = sandbox_orders(shipstation)
+    assert order["orderStatus"] == "cancelled"
+    with scopes_disabled():
+        assert OutboundOrder.objects.get(note=note, action="cancel").status == "sent"
+
+
+def test_a_refused_order_is_held_with_shipstations_message_and_can_be_retried(
+    admin_client, staff_member, brand, shipstation, django_capture_on_commit_callbacks
+):
+    turn_on(admin_client, brand, "v2")
+    note = note_with_lines(brand, "DN-REFUSED")
+    httpx.post(
+        f"{shipstation}/_faults", json={"account": 1, "status": 400, "count": 1, "api": "v2"}
+    )
+    with brand_scope(brand), django_capture_on_commit_callbacks(execute=True):
+        outbox.enqueue(note, "shipstation")
+    with scopes_disabled():
+        row = OutboundOrder.objects.get(note=note)
+    assert row.status == OutboundOrder.Status.HELD and row.reason
+    staff = Client()
+    staff.force_login(staff_member.user)
+    detail = staff.get(reverse("note_detail", kwargs={"brand_slug": brand.slug, "pk": note.pk}))
+    assert row.reason[:30] in detail.content.decode()
+    listed = staff.get(reverse("outbox_list", kwargs={"brand_slug": brand.slug}))
+    assert "DN-REFUSED" in listed.content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        staff.post(reverse("outbox_retry", kwargs={"brand_slug": brand.slug, "pk": row.pk}))
+    with scopes_disabled():
+        row.refresh_from_db()
+    assert row.status == OutboundOrder.Status.SENT
+    assert [o["orderNumber"] for o in sandbox_orders(shipstation)] == ["DN-REFUSED"]
