@@ -14,26 +14,13 @@ from integrations import outbox
 from integrations.models import OutboundOrder, PlatformOrder
 from integrations.shipstation.models import ShipstationSettings
 from integrations.sync import sync_integration
-from sandbox.server import SandboxServer
+from tests.integrations.shipstation.conftest import sandbox_orders
 from tests.integrations.shipstation.test_custom_store_endpoint import enable, note_with_lines
 
 CREDENTIALS = {
     "v1": {"v1_api_key": "sandbox-ss-v1-key", "v1_api_secret": "sandbox-ss-v1-secret"},
     "v2": {"v2_api_key": "sandbox-ss-v2-key"},
 }
-
-
-@pytest.fixture
-def shipstation(settings):
-    with SandboxServer() as server:
-        base = f"{server.url}/shipstation"
-        settings.SHIPSTATION_V1_API_URL = f"{base}/v1/"
-        settings.SHIPSTATION_V2_API_URL = f"{base}/v2/"
-        yield base
-
-
-def sandbox_orders(base: str) -> list[dict]:
-    return httpx.get(f"{base}/_orders", params={"account": 1}).json()
 
 
 def label(base: str, number: str, lines: dict) -> dict:

@@ -5,7 +5,6 @@ shared ListingReader (the same ids as V1 reads)."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
 
@@ -17,7 +16,7 @@ from integrations.http import AuthRejected, PlatformUnavailable, RateLimited
 from integrations.listing import ListingReader
 from integrations.records import PlatformShipment
 from integrations.shipstation.api import PushRefused, V2Client, make_pusher, make_source
-from sandbox.server import SandboxServer
+from tests.integrations.shipstation.conftest import control, orders_with_key
 from tests.integrations.shipstation.test_api_payloads import (
     V1_CREDENTIALS,
     V2_CREDENTIALS,
@@ -28,23 +27,6 @@ from tests.integrations.shipstation.test_api_payloads import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def shipstation() -> Iterator[str]:
-    with SandboxServer() as server:
-        yield f"{server.url}/shipstation"
-
-
-def control(base: str, action: str, **payload) -> dict:
-    response = httpx.post(f"{base}/{action}", json={"account": 1, **payload}, timeout=30)
-    assert response.status_code == 200, response.text
-    return response.json()
-
-
-def orders_with_key(base: str, key: str) -> list[dict]:
-    response = httpx.get(f"{base}/_orders", params={"account": 1}, timeout=30)
-    return [order for order in response.json() if order["orderKey"] == key]
 
 
 def v2_shipment(base: str, shipment_id: str) -> dict:

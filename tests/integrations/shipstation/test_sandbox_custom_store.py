@@ -3,7 +3,6 @@ notices back, as ShipStation would (a partial label, then the rest)."""
 
 from __future__ import annotations
 
-import httpx
 import pytest
 
 from brands.scoping import scopes_disabled
@@ -11,7 +10,7 @@ from delivery_notes.models import Shipment, ShippingStatus
 from integrations.models import InboundCall
 from integrations.shipstation import facts
 from integrations.shipstation.custom_store.export import line_item_id
-from sandbox.server import SandboxServer
+from tests.integrations.shipstation.conftest import control
 from tests.integrations.shipstation.test_custom_store_endpoint import enable, note_with_lines
 
 #: ShipStation's store form field → the sandbox's name for it.
@@ -24,18 +23,6 @@ SANDBOX_FIELDS = {
 }
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def shipstation():
-    with SandboxServer() as server:
-        yield f"{server.url}/shipstation"
-
-
-def control(base: str, action: str, **payload) -> dict:
-    response = httpx.post(f"{base}/{action}", json={"account": 1, **payload}, timeout=30)
-    assert response.status_code == 200, response.text
-    return response.json()
 
 
 def status_of(note) -> str:
