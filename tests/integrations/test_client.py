@@ -253,3 +253,13 @@ def test_an_open_window_sends_no_date_filter_and_an_envelope_is_accepted():
     assert client_for(fake).shipments_page(Window(None), 1) == listed
     assert "created_after" not in fake.requests[0].url.params
     assert "created_before" not in fake.requests[0].url.params
+
+
+def test_the_default_api_url_is_ship_and_cos_current_host(monkeypatch):
+    """Was: https://app.shipandco.com/api/v1/, retired on 6 Sep 2024."""
+    import importlib
+
+    import config.settings.base as base
+
+    monkeypatch.delenv("SHIPANDCO_API_URL", raising=False)
+    assert importlib.reload(base).SHIPANDCO_API_URL == "https://api.shipandco.com/v1/"
