@@ -192,12 +192,21 @@ def record_shipment(
     """Record a shipment and move the note to Shipped / Partially shipped.
 
     `lines` maps line ids to quantities, capped at what is left to ship (other notes' lines are
-    ignored); None means "everything not shipped yet". Idempotent
-    for platform shipments: a second call with the same `external_id` returns None.
+    ignored); None means "everything not shipped yet". Idempotent for platform shipments: a second
+    call with the same `external_id` returns None, and so does one reporting tracking numbers this
+    note already has from the same platform — one label reported by two routes (a ship notice,
+    then a poll after the brand switched methods) is one shipment.
     """
     if external_id and Shipment.objects.filter(platform=platform, external_id=external_id).exists():
         return None
     lock_note(note)
+    if platform != HAKOBU and tracking_numbers:
+        wanted = set(tracking_numbers)
+        for numbers in Shipment.objects.filter(note=note, platform=platform).values_list(
+            "tracking_numbers", flat=True
+        ):
+            if wanted & set(numbers or ()):
+                return None
     try:
         with transaction.atomic():
             shipment = Shipment.objects.create(

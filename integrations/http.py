@@ -11,6 +11,7 @@ answered; an HTML page or an empty body is a proxy or gateway in front of it and
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import math
@@ -23,6 +24,7 @@ from typing import Any
 
 import httpx
 from django.conf import settings
+from django.core.cache import cache
 
 from integrations.secrets import Secret, mask
 
@@ -99,6 +101,10 @@ class PushRefused(PlatformError):
 
 _NOT_JSON = object()  # what `_json_body` returns for a body that does not parse
 _RATE_LIMIT = re.compile(r"\s*(\d+)\s*/\s*(\d+)\s*")
+
+
+#: How long a budget reading is shared with the account's other clients (about one window).
+HINT_SECONDS = 120
 
 
 def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
@@ -204,6 +210,11 @@ class PlatformClient:
         )
         self.sleep = sleep
         self.rate_limit: tuple[int, int] | None = None
+        self._answered = False  # until its first answer, a client paces on the shared reading
+        # Every client of one account (each task of a brand, each worker) shares what the
+        # platform said of its budget: the key is a digest of the credentials, never them.
+        digest = hashlib.sha256("\0".join((self.platform_name, *self._secrets)).encode())
+        self._hint_key = f"platform-rate-limit:{digest.hexdigest()[:32]}"
 
     def close(self) -> None:
         self._http.close()
@@ -275,8 +286,14 @@ class PlatformClient:
     # --- rate-limit pacing --------------------------------------------------------------------
 
     def _read_rate_limit(self, response: httpx.Response) -> None:
-        """Keep the reading of this answer; an absent or unreadable header leaves none."""
+        """Keep the reading of this answer (and share it); an unreadable header leaves none."""
         self.rate_limit = self.read_rate_limit(response.headers)
+        self._answered = True
+        if self.rate_limit is not None:
+            cache.set(self._hint_key, self.rate_limit, timeout=HINT_SECONDS)
+        if response.status_code == 429:
+            wait = self.retry_after(response) or PACING_MAX_PAUSE
+            cache.set(f"{self._hint_key}:until", time.time() + wait, timeout=max(1, int(wait) + 1))
 
     def read_rate_limit(self, headers: httpx.Headers) -> tuple[int, int] | None:
         """(remaining, maximum) from one answer's headers; the hook a platform overrides."""
@@ -295,9 +312,20 @@ class PlatformClient:
         return wait
 
     def _pace(self) -> None:
-        if self.rate_limit is None:
+        """Wait (or give the call back for a later retry) before the platform says 429."""
+        until = cache.get(f"{self._hint_key}:until")
+        if until is not None and until > time.time():
+            wait = until - time.time()
+            if wait > PACING_MAX_PAUSE:
+                raise RateLimited(
+                    f"{self.platform_name} rate limit reached; waiting {wait:.0f} s.",
+                    retry_after=wait,
+                )
+            self.sleep(wait)
+        reading = self.rate_limit if self._answered else cache.get(self._hint_key)
+        if reading is None:
             return
-        remaining, maximum = self.rate_limit
+        remaining, maximum = reading
         pause = pacing_pause(remaining, maximum)
         if pause > 0:
             logger.info(

@@ -50,3 +50,12 @@ def admin_client(client, admin_member):
 def staff_client(client, staff_member):
     client.force_login(staff_member.user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test starts with an empty cache (locmem in tests): no rate-limit hint or login
+    throttle carried over from another test."""
+    from django.core.cache import cache
+
+    cache.clear()

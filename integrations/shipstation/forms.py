@@ -144,6 +144,9 @@ class ShipstationForm(forms.Form):
         self.fields["warehouse_id"].choices = [("", _("(default)"))] + [
             (w.id, w.name) for w in warehouses
         ]
+        if account_lists and not stores:
+            # API V2 has no list of stores: orders go to the account's default store.
+            del self.fields["store_id"]
         if not account_lists:
             for name in ("store_id", "warehouse_id"):
                 self.fields[name].help_text = _(
@@ -182,6 +185,6 @@ class ShipstationForm(forms.Form):
             api_version=data["api_version"] or ApiVersion.V2,
             credentials={name: data[name] for name in CREDENTIAL_FIELDS if data.get(name)},
             push_trigger=data["push_trigger"] or PushTrigger.BY_HAND,
-            store_id=data.get("store_id") or "",
+            store_id=data.get("store_id") or "",  # absent for V2
             warehouse_id=data.get("warehouse_id") or "",
         )

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db.models import Exists, OuterRef
+
 from delivery_notes.models import DeliveryNote, ShippingStatus
 from delivery_notes.services import move_notes
 from integrations import outbox
-from integrations.models import OutboundOrder
+from integrations.models import OutboundOrder, PlatformOrder
 from integrations.shipstation import SHIPSTATION
 from integrations.shipstation.custom_store.feed import ready_to_enter
 from integrations.shipstation.models import PushTrigger, ShipstationSettings
@@ -64,7 +66,14 @@ def send_notes(notes: Iterable[DeliveryNote], *, actor=None) -> tuple[int, int]:
     if settings is None:
         return 0, len(notes)
     ids = [note.pk for note in notes]
-    ready = list(DeliveryNote.objects.filter(pk__in=ids).filter(ready_to_enter(settings)))
+    pulled = PlatformOrder.objects.filter(
+        note=OuterRef("pk"), platform=SHIPSTATION, route=PlatformOrder.Route.PULLED
+    )
+    ready = list(
+        DeliveryNote.objects.filter(pk__in=ids)
+        .filter(ready_to_enter(settings))
+        .exclude(Exists(pulled))  # ShipStation has it already, through the Custom Store
+    )
     for note in ready:
         outbox.enqueue(note, SHIPSTATION)
     if ready:

@@ -145,9 +145,11 @@ def send_selected(request: HttpRequest, brand_slug: str) -> HttpResponse:
             request,
             ngettext(
                 "%(count)d delivery note was not sent: it needs a shipping address, a status "
-                "ready to ship and no tracking number yet.",
+                "ready to ship and no tracking number yet, and must not be in ShipStation's "
+                "Custom Store already.",
                 "%(count)d delivery notes were not sent: they need a shipping address, a status "
-                "ready to ship and no tracking number yet.",
+                "ready to ship and no tracking number yet, and must not be in ShipStation's "
+                "Custom Store already.",
                 skipped,
             )
             % {"count": skipped},

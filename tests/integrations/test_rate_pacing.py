@@ -141,3 +141,29 @@ def test_the_sleeper_can_be_injected_through_the_constructor():
     client.get_json("b")
     assert sleeps == [PACING_MAX_PAUSE]
     assert client.rate_limit == (0, 10)
+
+
+def test_what_one_client_learnt_of_the_budget_paces_the_accounts_next_client():
+    """Every task of one brand shares the platform's word: a new client starts paced."""
+    fake = FakeShipandco()
+    fake.responses += [carriers("1/120"), carriers("100/120")]
+    first, _first_sleeps = paced(fake)
+    first.check_token()
+    second, sleeps = paced(fake)
+    second.check_token()
+    assert len(sleeps) == 1
+
+
+def test_after_a_429_the_accounts_other_clients_wait_without_calling(monkeypatch):
+    from integrations.http import RateLimited
+
+    fake = FakeShipandco()
+    fake.responses.append(json_response(429, {}, **{"Retry-After": "120"}))
+    first, _sleeps = paced(fake)
+    with pytest.raises(RateLimited):
+        first.check_token()
+    second, _sleeps = paced(fake)
+    with pytest.raises(RateLimited) as caught:
+        second.check_token()
+    assert caught.value.retry_after > 100
+    assert len(fake.requests) == 1  # the second client did not spend a call

@@ -207,3 +207,56 @@ def test_a_refused_order_is_held_with_shipstations_message_and_can_be_retried(
         row.refresh_from_db()
     assert row.status == OutboundOrder.Status.SENT
     assert [o["orderNumber"] for o in sandbox_orders(shipstation)] == ["DN-REFUSED"]
+
+
+def test_a_label_reported_by_ship_notice_is_not_recorded_again_by_the_poll(
+    admin_client, brand, shipstation, django_capture_on_commit_callbacks
+):
+    """Was: after switching from method 1 to method 2, the first poll recorded the labels the
+    Custom Store's ship notices had already recorded, a second time."""
+    from integrations.shipstation.custom_store.notify import apply_ship_notice
+    from integrations.shipstation.custom_store.ship_notice import parse_ship_notice
+
+    turn_on(admin_client, brand, "v2")
+    note = note_with_lines(brand, "DN-BOTH-ROUTES", quantities=(2,))
+    with scopes_disabled():
+        (line,) = note.lines.values_list("pk", flat=True)
+        integration = ShipstationSettings.objects.get().integration
+    with brand_scope(brand), django_capture_on_commit_callbacks(execute=True):
+        outbox.enqueue(note, "shipstation")
+    tracking = label(shipstation, note.number, {str(line): 2})["shipment"]["trackingNumber"]
+    # The same label, as the Custom Store's ship notice reported it before the switch.
+    body = (
+        f"<ShipNotice><OrderID>{note.pk}</OrderID><OrderNumber>{note.number}</OrderNumber>"
+        f"<Carrier>Other</Carrier><TrackingNumber>{tracking}</TrackingNumber></ShipNotice>"
+    ).encode()
+    with brand_scope(brand):
+        assert apply_ship_notice(integration, parse_ship_notice(body, {})).recorded
+    run = sync_integration(integration.pk)
+    assert run.outcome == "success", run.error
+    with scopes_disabled():
+        assert Shipment.objects.filter(note=note).count() == 1
+
+
+def test_sending_a_note_the_custom_store_pulled_says_so_and_moves_nothing(
+    admin_client, staff_member, brand, shipstation
+):
+    """Was: "2 delivery notes are being sent" while both were held, and both moved status."""
+    note = note_with_lines(brand, "DN-PULLED-EARLIER")
+    with scopes_disabled():
+        PlatformOrder.objects.create(
+            brand=brand, note=note, platform="shipstation", route=PlatformOrder.Route.PULLED
+        )
+    turn_on(admin_client, brand, "v2")
+    staff = Client()
+    staff.force_login(staff_member.user)
+    response = staff.post(
+        reverse("shipstation:send_selected", kwargs={"brand_slug": brand.slug}),
+        {"selected": [note.pk]},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "being sent" not in page and "Custom Store already" in page
+    assert status_of(note) == ShippingStatus.UNSHIPPED
+    with scopes_disabled():
+        assert not OutboundOrder.objects.exists()
