@@ -115,4 +115,4 @@ def save_connection(integration: Integration, new: ConnectionSettings) -> Integr
 def enqueue_sync(integration: Integration) -> None:
     """Start the platform's sync task once the surrounding transaction has committed."""
     task = get_platform(integration.platform).sync_task
-    transaction.on_commit(lambda: task.delay(integration.pk))
+    transaction.on_commit(lambda: task.delay(integration.brand_id, integration.pk))

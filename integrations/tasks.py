@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from brands.scoping import brand_scope, scopes_disabled
+from brands.task_base import brand_task
 from integrations.announcements import announce_recorded
 from integrations.http import PlatformUnavailable
 from integrations.models import ConnectionStatus, Integration, NotifyMode, SyncRun
@@ -96,25 +97,19 @@ def sync_all_brands(platform: str) -> int:
     """Beat entry of a platform that pulls shipments: one `sync_brand` per active, integrated
     connection (Error = paused)."""
     with scopes_disabled():
-        ids = list(
+        rows = list(
             Integration.objects.filter(
                 platform=platform, is_active=True, status=ConnectionStatus.INTEGRATED
-            ).values_list("pk", flat=True)
+            ).values_list("brand_id", "pk")
         )
-    for integration_id in ids:
-        sync_brand.delay(integration_id)
-    return len(ids)
+    for brand_id, integration_id in rows:
+        sync_brand.delay(brand_id, integration_id)
+    return len(rows)
 
 
-@shared_task(
-    bind=True,
-    autoretry_for=(PlatformUnavailable,),
-    retry_backoff=30,
-    retry_backoff_max=900,
-    retry_jitter=True,
-    max_retries=4,
-    acks_late=True,
-)
-def sync_brand(self, integration_id: int) -> str:
+@brand_task(transient=(PlatformUnavailable,), max_retries=4, backoff=30, backoff_max=900)
+def sync_brand(self, brand, integration_id: int) -> str:
     """Pull one brand's shipments from its platform; safe to run twice at once (one skips)."""
+    if not Integration.objects.filter(pk=integration_id).exists():  # the brand's scope is on
+        return "not_connected"
     return run_sync_task(self, integration_id)

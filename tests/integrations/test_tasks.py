@@ -46,7 +46,9 @@ def outcomes() -> list[str]:
 
 def test_outage_is_retried_then_counted_as_one_failed_run(integration, fake):
     fake.responses += [json_response(500, {})] * ATTEMPTS
-    assert tasks.sync_brand.delay(integration.pk).get() == SyncRun.Outcome.FAILED
+    assert (
+        tasks.sync_brand.delay(integration.brand_id, integration.pk).get() == SyncRun.Outcome.FAILED
+    )
     assert outcomes() == [SyncRun.Outcome.RETRYING] * (ATTEMPTS - 1) + [SyncRun.Outcome.FAILED]
     integration.refresh_from_db()
     assert integration.consecutive_failures == 1
@@ -56,7 +58,10 @@ def test_outage_that_clears_during_retries_succeeds(brand, integration, fake):
     DeliveryNoteFactory(brand=brand, number="DN-1")
     fake.shipments = [shipment("DN-1")]
     fake.responses += [json_response(503, {})] * 2
-    assert tasks.sync_brand.delay(integration.pk).get() == SyncRun.Outcome.SUCCESS
+    assert (
+        tasks.sync_brand.delay(integration.brand_id, integration.pk).get()
+        == SyncRun.Outcome.SUCCESS
+    )
     integration.refresh_from_db()
     assert integration.consecutive_failures == 0
 
@@ -72,7 +77,10 @@ def test_rate_limit_retry_waits_at_least_retry_after(integration, fake, monkeypa
 
     monkeypatch.setattr(tasks.sync_brand, "retry", spy)
     fake.responses.append(json_response(429, {}, **{"Retry-After": "120"}))
-    assert tasks.sync_brand.delay(integration.pk).get() == SyncRun.Outcome.SUCCESS
+    assert (
+        tasks.sync_brand.delay(integration.brand_id, integration.pk).get()
+        == SyncRun.Outcome.SUCCESS
+    )
     assert len(countdowns) == 1 and countdowns[0] >= 120
 
 
@@ -89,17 +97,17 @@ def test_failing_email_once_after_n_failed_runs_then_recovered_once(
     with django_capture_on_commit_callbacks(execute=True):
         for _ in range(2):
             fake.responses += [json_response(500, {})] * ATTEMPTS
-            tasks.sync_brand.delay(integration.pk)
+            tasks.sync_brand.delay(integration.brand_id, integration.pk)
         assert events("sync_failing") == 0
         for _ in range(2):
             fake.responses += [json_response(500, {})] * ATTEMPTS
-            tasks.sync_brand.delay(integration.pk)
+            tasks.sync_brand.delay(integration.brand_id, integration.pk)
         assert events("sync_failing") == 1
         integration.refresh_from_db()
         assert integration.consecutive_failures == 4
 
-        tasks.sync_brand.delay(integration.pk)  # the outage is over
-        tasks.sync_brand.delay(integration.pk)
+        tasks.sync_brand.delay(integration.brand_id, integration.pk)  # the outage is over
+        tasks.sync_brand.delay(integration.brand_id, integration.pk)
     assert events("sync_recovered") == 1
     assert events("sync_failing") == 1
     integration.refresh_from_db()
@@ -115,10 +123,13 @@ def test_rejected_token_pauses_polling_and_emails_once(
 ):
     fake.token = "the-regenerated-token"
     with django_capture_on_commit_callbacks(execute=True):
-        assert tasks.sync_brand.delay(integration.pk).get() == SyncRun.Outcome.FAILED
+        assert (
+            tasks.sync_brand.delay(integration.brand_id, integration.pk).get()
+            == SyncRun.Outcome.FAILED
+        )
         # Paused: the beat no longer picks it, a direct run does nothing.
         enqueued = []
-        monkeypatch.setattr(tasks.sync_brand, "delay", enqueued.append)
+        monkeypatch.setattr(tasks.sync_brand, "delay", lambda *args: enqueued.append(args))
         assert tasks.sync_all_brands(SHIPANDCO) == 0
         assert enqueued == []
     integration.refresh_from_db()
@@ -138,22 +149,35 @@ def test_beat_enqueues_only_active_integrated_shipandco_connections(
     integrated = make_integration(brand)
     make_integration(other_brand, is_active=False, status=ConnectionStatus.NOT_INTEGRATED)
     enqueued = []
-    monkeypatch.setattr(tasks.sync_brand, "delay", enqueued.append)
+    monkeypatch.setattr(tasks.sync_brand, "delay", lambda *args: enqueued.append(args))
     assert tasks.sync_all_brands(SHIPANDCO) == 1
-    assert enqueued == [integrated.pk]
+    assert enqueued == [(integrated.brand_id, integrated.pk)]
 
 
 def test_sync_of_an_inactive_integration_does_nothing(brand, fake):
     inactive = make_integration(brand, is_active=False, status=ConnectionStatus.NOT_INTEGRATED)
-    assert tasks.sync_brand.delay(inactive.pk).get() == "not_connected"
+    assert tasks.sync_brand.delay(inactive.brand_id, inactive.pk).get() == "not_connected"
     assert fake.requests == []
 
 
 @pytest.mark.parametrize("missing_id", [0, 999999])
-def test_sync_of_a_deleted_integration_does_nothing(db, missing_id):
+def test_sync_of_a_deleted_integration_does_nothing(brand, missing_id):
     with scopes_disabled():
         assert not Integration.objects.filter(pk=missing_id).exists()
-    assert tasks.sync_brand.delay(missing_id).get() == "not_connected"
+    assert tasks.sync_brand.delay(brand.pk, missing_id).get() == "not_connected"
+
+
+def test_sync_of_a_deleted_brand_does_nothing(db):
+    from brands.task_base import BRAND_GONE
+
+    assert tasks.sync_brand.delay(999999, 1).get() == BRAND_GONE
+
+
+def test_a_sync_message_naming_another_brands_integration_does_nothing(
+    integration, other_brand, fake
+):
+    assert tasks.sync_brand.delay(other_brand.pk, integration.pk).get() == "not_connected"
+    assert fake.requests == []
 
 
 def test_old_sync_runs_are_pruned_and_recent_ones_kept(integration, other_brand, settings):

@@ -146,7 +146,7 @@ def test_inactive_disconnects_and_active_reconnects(
     assert fake.requests == []  # disconnecting needs no token check
 
     enqueued = []
-    monkeypatch.setattr(tasks.sync_brand, "delay", enqueued.append)
+    monkeypatch.setattr(tasks.sync_brand, "delay", lambda *args: enqueued.append(args))
     assert tasks.sync_all_brands(SHIPANDCO) == 0
 
     fake.token = "new-token-after-regeneration"
@@ -165,7 +165,7 @@ def test_inactive_disconnects_and_active_reconnects(
     integration.refresh_from_db()
     assert (integration.is_active, integration.status) == (True, ConnectionStatus.INTEGRATED)
     assert integration.secret("access_token") == "new-token-after-regeneration"
-    assert enqueued == [integration.pk]
+    assert enqueued == [(integration.brand_id, integration.pk)]
 
 
 def test_updating_members_only_does_not_recheck_the_token(
