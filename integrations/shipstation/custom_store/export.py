@@ -47,7 +47,8 @@ _CENT = Decimal("0.01")
 
 @dataclass(frozen=True)
 class Party:
-    """A BillTo / ShipTo. ShipTo needs Name, Address1, City, PostalCode and Country."""
+    """A BillTo / ShipTo (and a ship notice's Recipient). ShipTo needs Name, Address1, City,
+    PostalCode and Country."""
 
     name: str = ""
     company: str = ""

@@ -25,6 +25,7 @@ import defusedxml.ElementTree as SafeET
 
 from integrations.shipstation import facts
 from integrations.shipstation.custom_store.dates import DateFormatError, parse_date, parse_datetime
+from integrations.shipstation.custom_store.export import Party
 
 MAX_BODY_BYTES = facts.SHIP_NOTICE_MAX_BYTES
 _QUANTITY = re.compile(r"[0-9]+(?:\.0*)?")
@@ -46,18 +47,6 @@ class ShipNoticeItem:
     sku: str
     quantity: int
     name: str = ""
-
-
-@dataclass(frozen=True)
-class Recipient:
-    name: str = ""
-    company: str = ""
-    address1: str = ""
-    address2: str = ""
-    city: str = ""
-    state: str = ""
-    postal_code: str = ""
-    country: str = ""
 
 
 @dataclass(frozen=True)
@@ -86,7 +75,7 @@ class ShipNotice:
     customer_code: str = ""
     notify_customer: bool | None = None
     custom_fields: tuple[str, str, str] = ("", "", "")
-    recipient: Recipient | None = None
+    recipient: Party | None = None
     items: tuple[ShipNoticeItem, ...] = ()
     from_body: bool = True
 
@@ -204,12 +193,12 @@ def _items(children: Mapping[str, Element]) -> tuple[ShipNoticeItem, ...]:
     return tuple(items)
 
 
-def _recipient(children: Mapping[str, Element]) -> Recipient | None:
+def _recipient(children: Mapping[str, Element]) -> Party | None:
     element = children.get("recipient")
     if element is None:
         return None
     fields = _children(element)
-    return Recipient(
+    return Party(
         name=_value(fields, "Name"),
         company=_value(fields, "Company"),
         address1=_value(fields, "Address1"),

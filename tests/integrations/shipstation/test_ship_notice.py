@@ -10,9 +10,9 @@ from decimal import Decimal
 import pytest
 
 from integrations.shipstation import facts
+from integrations.shipstation.custom_store.export import Party
 from integrations.shipstation.custom_store.ship_notice import (
     MAX_BODY_BYTES,
-    Recipient,
     ShipNoticeError,
     ShipNoticeItem,
     parse_ship_notice,
@@ -75,7 +75,7 @@ def test_reference_example_parsed_exactly():
     assert notice.tracking_number == "123456789012"
     assert notice.shipping_cost == Decimal("980.00")
     assert notice.custom_fields == ("PO-7781", "", "")
-    assert notice.recipient == Recipient(
+    assert notice.recipient == Party(
         name="Sato Hanako",
         company="Select Shop Aoyama",
         address1="5-1-1 Minami-Aoyama",
