@@ -155,3 +155,58 @@ class Invitation(BrandOwned):
     @property
     def is_expired(self) -> bool:
         return timezone.now() >= self.expires_at
+
+
+def _logo_path(instance: BrandProfile, filename: str) -> str:
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "png"
+    return f"brands/{instance.brand_id}/logo-{secrets.token_hex(6)}.{extension}"
+
+
+class BrandProfile(BrandOwned):
+    """The sender: letterhead of the brand's documents and ship-from address of its labels.
+
+    One place for both, so a label never ships from an address the delivery note does not show.
+    """
+
+    company_name = models.CharField(_("company name"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    prefecture = models.CharField(_("prefecture / state"), max_length=100, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    address_line1 = models.CharField(_("address line 1"), max_length=200, blank=True)
+    address_line2 = models.CharField(_("address line 2"), max_length=200, blank=True)
+    country_code = models.CharField(_("country code"), max_length=2, default="JP")
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    logo = models.FileField(_("logo"), upload_to=_logo_path, blank=True)
+    registration_number = models.CharField(
+        _("registration number"),
+        max_length=40,
+        blank=True,
+        help_text=_("For example your qualified invoice issuer number (T + 13 digits)."),
+    )
+    footer_text = models.TextField(_("footer text"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # What a carrier needs to ship from this address.
+    SHIP_FROM_FIELDS = ("company_name", "postal_code", "city", "address_line1", "phone")
+
+    class Meta:
+        verbose_name = _("brand profile")
+        verbose_name_plural = _("brand profiles")
+        constraints = [models.UniqueConstraint(fields=["brand"], name="one_profile_per_brand")]
+
+    def __str__(self) -> str:
+        return self.company_name or str(self.brand_id)
+
+    @property
+    def missing_ship_from_fields(self) -> list[str]:
+        """Verbose names of the fields a ship-from address still lacks (empty when complete)."""
+        return [
+            str(self._meta.get_field(name).verbose_name)
+            for name in self.SHIP_FROM_FIELDS
+            if not getattr(self, name)
+        ]
+
+    @property
+    def can_ship_from(self) -> bool:
+        return not self.missing_ship_from_fields

@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from brands.profile_views import brand_logo, brand_profile_edit
 from brands.views import home
 
 brand_patterns = [
@@ -7,6 +8,8 @@ brand_patterns = [
     path("members/", include("brands.urls")),
     path("notifications/", include("notifications.urls")),
     path("settings/integrations/", include("integrations.urls")),
+    path("settings/brand/", brand_profile_edit, name="brand_profile"),
+    path("settings/brand/logo/", brand_logo, name="brand_logo"),
 ]
 
 urlpatterns = [
