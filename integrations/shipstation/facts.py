@@ -268,6 +268,11 @@ V1_CHECK_PATH = "warehouses"  # a cheap authenticated GET (confirmed endpoint)
 V1_STORES_PATH = "stores"
 V1_WAREHOUSES_PATH = "warehouses"
 V1_CREATE_ORDER_PATH = "orders/createorder"  # upsert by orderKey (confirmed)
+V1_CREATE_ORDERS_PATH = "orders/createorders"  # the same upsert for a JSON array (confirmed)
+V1_CREATE_ORDERS_MAX = 100  # orders per createorders call (confirmed)
+# Its answer: {"hasErrors", "results": [{"orderId", "orderNumber", "orderKey", "success",
+# "errorMessage"}]} (likely: Hakobu matches results by orderKey, never by position).
+V1_BULK_RESULTS_FIELD = "results"
 V1_ORDERS_PATH = "orders"  # `orderNumber` filter = starts with (confirmed)
 V1_SHIPMENTS_PATH = "shipments"
 V1_PAGE_SIZE = 500  # confirmed maximum; V1 allows only 40 calls a minute

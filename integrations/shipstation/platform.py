@@ -24,6 +24,13 @@ class BrandPusher:
 
         self.settings = integration.shipstation
         self.inner = make_pusher(self.settings.api_version, integration.credentials or {})
+        # Only V1 sends several orders in one call; V2 creates one shipment per call.
+        self.batch_size = getattr(self.inner, "batch_size", 1)
+
+    def push_many(self, notes: list[tuple[DeliveryNote, str]]) -> dict:
+        return self.inner.push_many(
+            notes, warehouse_id=self.settings.warehouse_id, store_id=self.settings.store_id
+        )
 
     def push(self, note: DeliveryNote, *, key: str, existing_id: str) -> str:
         return self.inner.push(

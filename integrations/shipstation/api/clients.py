@@ -196,6 +196,16 @@ class V1Client(ShipStationClient):
             raise MalformedResponse(f"{self.platform_name} answered createorder without an id.")
         return body
 
+    def create_orders(self, orders: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        """`POST /orders/createorders` (≤ facts.V1_CREATE_ORDERS_MAX): each order's result by
+        its orderKey. A key missing from the answer simply has no entry: its caller retries it
+        (an upsert, so a retry never duplicates)."""
+        body = self.post_json(facts.V1_CREATE_ORDERS_PATH, orders)
+        results = body.get(facts.V1_BULK_RESULTS_FIELD) if isinstance(body, dict) else None
+        if not isinstance(results, list):
+            raise MalformedResponse(f"{self.platform_name} answered createorders without results.")
+        return {str(r["orderKey"]): r for r in results if isinstance(r, dict) and r.get("orderKey")}
+
     def order(self, order_id: object) -> dict[str, Any] | None:
         """One order by id (either form); None when ShipStation has none (or deleted it)."""
         number = v1_id(order_id)
