@@ -275,6 +275,11 @@ V1_CREATE_ORDERS_MAX = 100  # orders per createorders call (confirmed)
 V1_BULK_RESULTS_FIELD = "results"
 V1_ORDERS_PATH = "orders"  # `orderNumber` filter = starts with (confirmed)
 V1_SHIPMENTS_PATH = "shipments"
+# Orders marked shipped without a ShipStation label ("Mark as Shipped", markasshipped) never
+# appear among the labels. They are listed as *fulfillments* (UNCERTAIN for V1: `/fulfillments`
+# "may list them"; its fields and `createDateStart/End` filters come from public clients).
+# When the endpoint is missing (404) the labels still sync: only these orders are not seen.
+V1_FULFILLMENTS_PATH = "fulfillments"
 V1_PAGE_SIZE = 500  # confirmed maximum; V1 allows only 40 calls a minute
 V1_LOOKUP_MAX_PAGES = 5  # Hakobu's choice: finding an orderKey reads at most this many pages
 # confirmed statuses; createorder updates only the open ones
@@ -294,6 +299,11 @@ V2_BY_EXTERNAL_ID_PATH = "shipments/external_shipment_id/{key}"  # 404 = unknown
 V2_SHIPMENT_PATH = "shipments/{shipment_id}"
 V2_CANCEL_PATH = "shipments/{shipment_id}/cancel"  # PUT → 204 (confirmed)
 V2_LABELS_PATH = "labels"
+# `/v2/fulfillments` exists (confirmed); its fields and `created_at_start/end` filters are
+# UNCERTAIN (public clients' shapes): missing fields make a fulfillment unreadable, never wrong.
+V2_FULFILLMENTS_PATH = "fulfillments"
+#: A fulfillment's external id in Hakobu, kept apart from label ids.
+FULFILLMENT_ID_PREFIX = "fulfillment-"
 V2_PAGE_SIZE = 500  # UNCERTAIN maximum (none documented; default 25)
 V2_CANCELLED_STATUS = "cancelled"  # shipment_status (confirmed)
 V2_DEAD_LABEL_STATUSES = ("voided", "error")  # label_status that never ships goods (confirmed)

@@ -16,6 +16,7 @@ from sandbox.shipstation.facts import (
     V1_PAGE_SIZE,
     V1_UPDATABLE,
 )
+from sandbox.shipstation.fulfillments import fulfilled_orders, v1_fulfillment
 from sandbox.shipstation.gate import int_param, paginate
 from sandbox.shipstation.labels import v1_shipment
 from sandbox.shipstation.orders import (
@@ -72,6 +73,8 @@ def route_v1(state: ShipStationState, request: Request, path: str, account_id: s
         return _list_orders(request.query, account)
     if path == "/shipments":
         return _list_shipments(request.query, account)
+    if path == "/fulfillments":
+        return _list_fulfillments(request.query, account)
     raise HttpError(404, "No HTTP resource was found that matches the request URI.")
 
 
@@ -256,3 +259,19 @@ def _list_shipments(query: dict[str, str], account: dict[str, Any]) -> Response:
     return json_response(
         200, {"shipments": shipments, "total": total, "page": page, "pages": pages}
     )
+
+
+def _list_fulfillments(query: dict[str, str], account: dict[str, Any]) -> Response:
+    page, size = _page(query)
+    created = _window(query, "createDate")
+    order_id, number = query.get("orderId"), query.get("orderNumber")
+    found = [
+        o
+        for o in fulfilled_orders(account)
+        if created(o["fulfillment"]["createDate"])
+        and (not order_id or str(o["orderId"]) == order_id)
+        and (not number or o["orderNumber"] == number)
+    ]
+    chunk, total, pages = paginate(found, page, size)
+    body = {"fulfillments": [v1_fulfillment(o) for o in chunk], "total": total}
+    return json_response(200, {**body, "page": page, "pages": pages})

@@ -18,6 +18,7 @@ from sandbox.shipstation.facts import (
     V2_PAGE_SIZE,
     V2_SHIPMENT_STATUSES,
 )
+from sandbox.shipstation.fulfillments import fulfilled_orders, v2_fulfillment
 from sandbox.shipstation.gate import int_param, paginate
 from sandbox.shipstation.labels import find_label, make_label, void_label
 from sandbox.shipstation.orders import Order, find_by_key, find_order, remaining, store_id
@@ -86,6 +87,12 @@ def route_v2(state: ShipStationState, request: Request, path: str, account_id: s
         return json_response(200, v2_shipment(account, _shipment(account, match.group(1))))
     if path == "/labels":
         return _list_labels(request, account)
+    if path == "/fulfillments":
+        window = _filters(request.query, "created_at")["created_at"]
+        found = [
+            o for o in fulfilled_orders(account) if _within(o["fulfillment"]["createDate"], window)
+        ]
+        return _paged(request, found, "fulfillments", v2_fulfillment)
     match = re.fullmatch(r"/labels/([^/]+)", path)
     if match:
         label = find_label(account, match.group(1))
