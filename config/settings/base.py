@@ -105,9 +105,19 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 INVITATION_MAX_AGE_DAYS = env.int("INVITATION_MAX_AGE_DAYS", default=7)
-# After this many failed logins for one email, refuse it for LOGIN_LOCKOUT_SECONDS.
+# Login throttling (brands.login_throttle): after LOGIN_MAX_FAILURES failed logins for one account
+# from one address, that address may not try that account for LOGIN_LOCKOUT_SECONDS; after
+# LOGIN_MAX_FAILURES_PER_ADDRESS failures over all accounts, that address may not log in at all.
 LOGIN_MAX_FAILURES = env.int("LOGIN_MAX_FAILURES", default=10)
+LOGIN_MAX_FAILURES_PER_ADDRESS = env.int("LOGIN_MAX_FAILURES_PER_ADDRESS", default=20)
 LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=15 * 60)
+# Password-reset emails: at most this many per email address and per source address per window.
+PASSWORD_RESET_MAX_PER_EMAIL = env.int("PASSWORD_RESET_MAX_PER_EMAIL", default=3)
+PASSWORD_RESET_MAX_PER_ADDRESS = env.int("PASSWORD_RESET_MAX_PER_ADDRESS", default=10)
+PASSWORD_RESET_WINDOW_SECONDS = env.int("PASSWORD_RESET_WINDOW_SECONDS", default=60 * 60)
+# Reverse proxies in front of the app that append to X-Forwarded-For: the client's address is the
+# one the outermost of them saw. 0: REMOTE_ADDR is the client (no proxy).
+HAKOBU_TRUSTED_PROXIES = env.int("HAKOBU_TRUSTED_PROXIES", default=0)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ja", _("Japanese"))]
@@ -129,7 +139,8 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Email: a file backend under var/mail by default so `make run` users can read what was sent.
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
+# One .eml file per message (notifications.mail.OutboxFileBackend), read by the DEBUG outbox.
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="notifications.mail.OutboxFileBackend")
 EMAIL_FILE_PATH = VAR_DIR / "mail"
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
