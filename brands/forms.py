@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlsplit
 
 from django import forms
 from django.conf import settings
@@ -21,7 +22,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from brands import login_throttle
-from brands.models import Role, User
+from brands.models import IMAGE_HOST, Brand, Role, User
 from brands.validators import SingleLineFieldsMixin
 from notifications.mail import render_text
 
@@ -143,3 +144,28 @@ class SignUpForm(SingleLineFieldsMixin, SetPasswordMixin, forms.Form):
             User(email=self.email, name=self.cleaned_data.get("name", ""))
         )
         return super().clean()
+
+
+class BrandImageHostsForm(forms.ModelForm):
+    """Settings → Brand: the hosts whose product images pages may load (Admins)."""
+
+    class Meta:
+        model = Brand
+        fields = ["allowed_image_hosts"]
+        widgets = {"allowed_image_hosts": forms.Textarea(attrs={"rows": 4})}
+
+    def clean_allowed_image_hosts(self) -> str:
+        hosts: list[str] = []
+        for entry in self.cleaned_data["allowed_image_hosts"].split():
+            host = entry.lower()
+            if "://" in host:  # a pasted image address: keep its host
+                host = urlsplit(host).hostname or ""
+            if not IMAGE_HOST.fullmatch(host):
+                raise ValidationError(
+                    _("“%(entry)s” is not a host name such as cdn.example.com or *.example.com."),
+                    params={"entry": entry},
+                    code="invalid_host",
+                )
+            if host not in hosts:
+                hosts.append(host)
+        return "\n".join(hosts)

@@ -1,10 +1,11 @@
 from django.urls import include, path
 
-from brands.views import home
+from brands.views import brand_settings, home
 
 brand_patterns = [
     path("", include("delivery_notes.urls")),
     path("members/", include("brands.urls")),
+    path("settings/brand/", brand_settings, name="brand_settings"),
     path("notifications/", include("notifications.urls")),
     path("settings/integrations/", include("integrations.urls")),
 ]
