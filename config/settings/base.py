@@ -10,6 +10,8 @@ import environ
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
+from config.checks import DEV_FERNET_KEY, DEV_SECRET_KEY, refuse_unsafe_secrets
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(environ.Env().str("HAKOBU_VAR_DIR", default=str(BASE_DIR / "var")))
 
@@ -17,15 +19,16 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
-SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="dev-only-insecure-key-change-me-in-production")
+# The development default is public: refused below unless DEBUG is on.
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default=DEV_SECRET_KEY)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 # Fernet keys for secrets at rest (integration tokens). Comma-separated: the first encrypts, all
 # decrypt, so a key is rotated by prepending a new one and running `manage.py rotate_secrets`.
-HAKOBU_SECRET_KEYS = env.list(
-    "HAKOBU_SECRET_KEYS", default=["ZGV2LW9ubHktZmVybmV0LWtleS0tY2hhbmdlLW1lLTA="]
-)
+HAKOBU_SECRET_KEYS = env.list("HAKOBU_SECRET_KEYS", default=[DEV_FERNET_KEY])
+if not DEBUG:  # `make run` may use the development keys; anything else must set its own
+    refuse_unsafe_secrets(SECRET_KEY, HAKOBU_SECRET_KEYS)
 # Error pages and reports honour sensitive_post_parameters/sensitive_variables with DEBUG on too.
 DEFAULT_EXCEPTION_REPORTER_FILTER = "integrations.secrets.SecretsReporterFilter"
 
