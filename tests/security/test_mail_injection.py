@@ -52,3 +52,36 @@ def test_validator_and_flattening():
     for good in ["Tom & Jerry's", "株式会社 東京", "Line 1 - suite 2"]:
         validate_single_line(good)
     assert single_line(" Kim\r\n\tLee\x00 ") == "Kim Lee"
+
+
+def test_a_csv_cell_with_a_line_break_in_a_single_line_column_is_refused_by_row(brand):
+    from delivery_notes.csv_import import parse
+    from tests.delivery_notes.test_import import csv_text, row
+
+    text = csv_text(
+        [row("IMP-1", recipient_name="Kim\nX-Hakobu-Brand: brand-b", gift_message="Happy\nday")]
+    )
+    with brand_scope(brand):
+        result = parse(text)
+
+    assert [(e.row, e.column) for e in result.errors] == [(2, "recipient_name")]
+    assert "Enter a single line" in result.errors[0].message
+
+
+def test_platform_text_is_stored_single_line(brand):
+    from delivery_notes.services import record_shipment
+    from tests.factories import DeliveryNoteFactory, DeliveryNoteLineFactory
+
+    with brand_scope(brand):
+        note = DeliveryNoteFactory(brand=brand, number="DN-P")
+        DeliveryNoteLineFactory(note=note, position=0)
+        shipment = record_shipment(
+            note,
+            platform="shipandco",
+            external_id="ext-1",
+            carrier="yamato\r\nBcc: x@evil.example",
+            service="TA-Q-BIN\x00",
+            tracking_numbers=["1234\n5678", "\n"],
+        )
+    assert (shipment.carrier, shipment.service) == ("yamato Bcc: x@evil.example", "TA-Q-BIN")
+    assert shipment.tracking_numbers == ["1234 5678"]
