@@ -66,8 +66,8 @@ class ContentSecurityPolicyMiddleware:
         policy = settings.CONTENT_SECURITY_POLICY
         if not policy or "Content-Security-Policy" in response:
             return response
-        if settings.DEBUG and response.status_code >= 500:
-            return response  # Django's technical error page is all inline script and style
+        if settings.DEBUG and response.status_code in (404, 500):
+            return response  # Django's technical error pages are all inline script and style
         directives = {name: list(values) for name, values in policy.items()}
         directives.setdefault("img-src", []).extend(allowed_image_sources(request))
         response["Content-Security-Policy"] = "; ".join(

@@ -89,3 +89,27 @@ def test_platform_text_is_stored_single_line(brand):
         )
     assert (shipment.carrier, shipment.service) == ("yamato Bcc: x@evil.example", "TA-Q-BIN")
     assert shipment.tracking_numbers == ["1234 5678"]
+
+
+def test_a_parsed_platform_shipment_is_single_line():
+    from datetime import UTC, datetime
+
+    from integrations.records import PlatformShipment
+
+    shipment = PlatformShipment(
+        external_id="id\n1",
+        reference="DN-1\r\n",
+        carrier="sagawa\x00",
+        service="e-hiden\tfast",
+        tracking_numbers=("1\n2", ""),
+        ship_date=None,
+        cancelled=False,
+        created_at=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    assert (shipment.external_id, shipment.reference, shipment.carrier, shipment.service) == (
+        "id 1",
+        "DN-1",
+        "sagawa",
+        "e-hiden fast",
+    )
+    assert shipment.tracking_numbers == ("1 2",)
