@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 import zoneinfo
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -13,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from brands.scoping import BrandOwned
+from brands.validators import validate_single_line
 
 
 class UserManager(BaseUserManager["User"]):
@@ -35,7 +38,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A person; logs in by email. Belongs to brands through Membership."""
 
     email = models.EmailField(_("email address"), unique=True)
-    name = models.CharField(_("name"), max_length=150, blank=True)
+    name = models.CharField(
+        _("name"), max_length=150, blank=True, validators=[validate_single_line]
+    )
     language = models.CharField(
         _("language"), max_length=10, choices=settings.LANGUAGES, default="en"
     )
@@ -63,19 +68,31 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.name or self.email
 
 
+IMAGE_HOST = re.compile(
+    r"(\*\.)?[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+"
+)
 TIME_ZONE_CHOICES = [(tz, tz) for tz in sorted(zoneinfo.available_timezones())]
 
 
 class Brand(models.Model):
     """A tenant: a maker who sells wholesale. Everything brand-owned points here."""
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_single_line])
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     time_zone = models.CharField(
         _("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, default="Asia/Tokyo"
     )
     language = models.CharField(
         _("language"), max_length=10, choices=settings.LANGUAGES, default="ja"
+    )
+    allowed_image_hosts = models.TextField(
+        _("allowed image hosts"),
+        blank=True,
+        help_text=_(
+            "Host names whose product images the delivery-note pages may show, one per line (for "
+            "example cdn.shopify.com, or *.example.com for every subdomain). Images from other "
+            "hosts are shown as links, so opening a page never contacts a third party."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -86,6 +103,26 @@ class Brand(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def image_hosts(self) -> list[str]:
+        """The allowed image hosts, lower-case (a leading "*." allows subdomains).
+
+        Anything that is not a plain host name is dropped: the hosts go into the
+        Content-Security-Policy header, where a ";" would start a directive of its own.
+        """
+        hosts = (host.lower() for host in self.allowed_image_hosts.split())
+        return [host for host in hosts if IMAGE_HOST.fullmatch(host)]
+
+    def allows_image(self, url: str) -> bool:
+        """True when `url` is an https image on one of the allowed hosts."""
+        parts = urlsplit(url or "")
+        host = (parts.hostname or "").lower()
+        if parts.scheme != "https" or not host:
+            return False
+        return any(
+            host == allowed or (allowed.startswith("*.") and host.endswith(allowed[1:]))
+            for allowed in self.image_hosts()
+        )
 
 
 class Role(models.TextChoices):

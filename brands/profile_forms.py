@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from brands.models import BrandProfile
+from brands.validators import SingleLineFieldsMixin
 
 LOGO_MAX_BYTES = 2 * 1024 * 1024
 # Signatures of the image formats every PDF library draws without extra codecs.
@@ -20,7 +21,7 @@ def logo_kind(upload: UploadedFile) -> str | None:
     return next((kind for sig, kind in LOGO_SIGNATURES.items() if head.startswith(sig)), None)
 
 
-class BrandProfileForm(forms.ModelForm):
+class BrandProfileForm(SingleLineFieldsMixin, forms.ModelForm):
     class Meta:
         model = BrandProfile
         fields = [

@@ -18,7 +18,13 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
 from brands import services
-from brands.forms import ChangeRoleForm, InviteMemberForm, ProfileForm, SignUpForm
+from brands.forms import (
+    BrandImageHostsForm,
+    ChangeRoleForm,
+    InviteMemberForm,
+    ProfileForm,
+    SignUpForm,
+)
 from brands.models import Brand, Invitation, Membership, Role, User
 from brands.permissions import role_required
 from brands.scoping import brand_scope, scopes_disabled
@@ -64,6 +70,17 @@ def profile(request: HttpRequest) -> HttpResponse:
         _set_language_cookie(response, user.language)
         return response
     return render(request, "brands/profile.html", {"form": form})
+
+
+@role_required(Role.ADMIN)
+def brand_settings(request: HttpRequest, brand_slug: str) -> HttpResponse:
+    """Settings → Brand: which image hosts the delivery-note pages may load from."""
+    form = BrandImageHostsForm(request.POST or None, instance=request.brand)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The brand settings have been saved."))
+        return redirect("brand_settings", brand_slug=brand_slug)
+    return TemplateResponse(request, "brands/brand_settings.html", {"form": form})
 
 
 # Members (Settings → Members): Admins only.

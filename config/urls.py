@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 from brands.profile_views import brand_logo, brand_profile_edit
-from brands.views import home
+from brands.views import brand_settings, home
 
 brand_patterns = [
     path("", include("delivery_notes.urls")),
@@ -10,6 +10,7 @@ brand_patterns = [
     path("settings/integrations/", include("integrations.urls")),
     path("settings/brand/", brand_profile_edit, name="brand_profile"),
     path("settings/brand/logo/", brand_logo, name="brand_logo"),
+    path("settings/brand/images/", brand_settings, name="brand_settings"),
 ]
 
 urlpatterns = [

@@ -18,8 +18,10 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext as _
 
+from brands.validators import validate_single_line
 from delivery_notes.countries import normalize_country_code
 from delivery_notes.csv_columns import COLUMNS, COLUMNS_BY_HEADER, Column, Kind, Level
 from delivery_notes.line_options import parse_options
@@ -158,6 +160,8 @@ def _convert(column: Column, raw: str) -> Any:
 
 def _clean(column: Column, raw: str) -> Any:
     """Converted and checked against the model field's own validators (length, digits, email…)."""
+    if isinstance(column.model_field, models.CharField):
+        validate_single_line(raw)  # a quoted cell may hold line breaks: not in a name or number
     value = _convert(column, raw)
     column.model_field.run_validators(value)
     return value

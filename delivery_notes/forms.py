@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from brands.models import Brand, User
+from brands.validators import SingleLineFieldsMixin
 from delivery_notes.countries import normalize_country_code
 from delivery_notes.line_options import format_options, parse_options
 from delivery_notes.models import HAKOBU, DeliveryNote, DeliveryNoteLine, ShippingStatus
@@ -26,7 +27,7 @@ def _date_input() -> forms.DateInput:
     return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
-class NoteFilterForm(forms.Form):
+class NoteFilterForm(SingleLineFieldsMixin, forms.Form):
     """The list's GET parameters; `delivery_notes.selectors.filter_notes` applies them."""
 
     q = forms.CharField(
@@ -80,7 +81,7 @@ class NoteFilterForm(forms.Form):
         return self.cleaned_data.get("announcement")
 
 
-class NoteForm(forms.ModelForm):
+class NoteForm(SingleLineFieldsMixin, forms.ModelForm):
     total_amount = forms.DecimalField(
         label=_("Total amount"),
         required=False,
@@ -212,7 +213,7 @@ class NoteForm(forms.ModelForm):
 OPTIONAL_NUMBERS = ("unit_price", "weight_grams")
 
 
-class LineForm(forms.ModelForm):
+class LineForm(SingleLineFieldsMixin, forms.ModelForm):
     options = forms.CharField(
         label=_("Options"),
         required=False,
@@ -326,7 +327,7 @@ def save_note(
     return note
 
 
-class ShipmentForm(forms.Form):
+class ShipmentForm(SingleLineFieldsMixin, forms.Form):
     """A manual shipment: some or all of the quantities not shipped yet."""
 
     carrier = forms.CharField(

@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from brands.models import Brand, Membership
+from notifications.mail import render_text
 from notifications.models import Notification
 
 
@@ -29,8 +30,8 @@ def render_event(
     """Subject, plain-text and HTML body of an event, in `language` (and `time_zone`)."""
     ctx = {**context, "LANGUAGE_CODE": language}
     with translation.override(language), timezone.override(time_zone or settings.TIME_ZONE):
-        subject = render_to_string(f"notifications/{event}/subject.txt", ctx)
-        text = render_to_string(f"notifications/{event}/body.txt", ctx)
+        subject = render_text(f"notifications/{event}/subject.txt", ctx)
+        text = render_text(f"notifications/{event}/body.txt", ctx)
         html = render_to_string(f"notifications/{event}/body.html", ctx)
     return " ".join(subject.split()), text.strip(), html
 

@@ -10,6 +10,8 @@ import environ
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
+from config.checks import DEV_FERNET_KEY, DEV_SECRET_KEY, refuse_unsafe_secrets
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(environ.Env().str("HAKOBU_VAR_DIR", default=str(BASE_DIR / "var")))
 
@@ -17,15 +19,16 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
-SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="dev-only-insecure-key-change-me-in-production")
+# The development default is public: refused below unless DEBUG is on.
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default=DEV_SECRET_KEY)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 # Fernet keys for secrets at rest (integration tokens). Comma-separated: the first encrypts, all
 # decrypt, so a key is rotated by prepending a new one and running `manage.py rotate_secrets`.
-HAKOBU_SECRET_KEYS = env.list(
-    "HAKOBU_SECRET_KEYS", default=["ZGV2LW9ubHktZmVybmV0LWtleS0tY2hhbmdlLW1lLTA="]
-)
+HAKOBU_SECRET_KEYS = env.list("HAKOBU_SECRET_KEYS", default=[DEV_FERNET_KEY])
+if not DEBUG:  # `make run` may use the development keys; anything else must set its own
+    refuse_unsafe_secrets(SECRET_KEY, HAKOBU_SECRET_KEYS)
 # Error pages and reports honour sensitive_post_parameters/sensitive_variables with DEBUG on too.
 DEFAULT_EXCEPTION_REPORTER_FILTER = "integrations.secrets.SecretsReporterFilter"
 
@@ -51,7 +54,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.security.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -63,6 +68,23 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "brands.middleware.BrandScopeMiddleware",
 ]
+
+# Every page: scripts, styles, fonts and frames from this site only, no inline script or style.
+# Images: this site, data: URIs (Bootstrap's icons) and the hosts the brand allows
+# (Brand.allowed_image_hosts, added per request by config.security).
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "frame-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -105,9 +127,19 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 INVITATION_MAX_AGE_DAYS = env.int("INVITATION_MAX_AGE_DAYS", default=7)
-# After this many failed logins for one email, refuse it for LOGIN_LOCKOUT_SECONDS.
+# Login throttling (brands.login_throttle): after LOGIN_MAX_FAILURES failed logins for one account
+# from one address, that address may not try that account for LOGIN_LOCKOUT_SECONDS; after
+# LOGIN_MAX_FAILURES_PER_ADDRESS failures over all accounts, that address may not log in at all.
 LOGIN_MAX_FAILURES = env.int("LOGIN_MAX_FAILURES", default=10)
+LOGIN_MAX_FAILURES_PER_ADDRESS = env.int("LOGIN_MAX_FAILURES_PER_ADDRESS", default=20)
 LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=15 * 60)
+# Password-reset emails: at most this many per email address and per source address per window.
+PASSWORD_RESET_MAX_PER_EMAIL = env.int("PASSWORD_RESET_MAX_PER_EMAIL", default=3)
+PASSWORD_RESET_MAX_PER_ADDRESS = env.int("PASSWORD_RESET_MAX_PER_ADDRESS", default=10)
+PASSWORD_RESET_WINDOW_SECONDS = env.int("PASSWORD_RESET_WINDOW_SECONDS", default=60 * 60)
+# Reverse proxies in front of the app that append to X-Forwarded-For: the client's address is the
+# one the outermost of them saw. 0: REMOTE_ADDR is the client (no proxy).
+HAKOBU_TRUSTED_PROXIES = env.int("HAKOBU_TRUSTED_PROXIES", default=0)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ja", _("Japanese"))]
@@ -129,7 +161,8 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Email: a file backend under var/mail by default so `make run` users can read what was sent.
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
+# One .eml file per message (notifications.mail.OutboxFileBackend), read by the DEBUG outbox.
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="notifications.mail.OutboxFileBackend")
 EMAIL_FILE_PATH = VAR_DIR / "mail"
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)

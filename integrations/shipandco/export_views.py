@@ -117,4 +117,14 @@ def export_download(request: HttpRequest, brand_slug: str, pk: int) -> HttpRespo
     export = get_object_or_404(CsvExport, pk=pk)
     if not export.can_download:
         raise Http404("This export has no file (not finished, nothing exported, or expired).")
-    return _file_response(export)
+    try:
+        return _file_response(export)
+    except FileNotFoundError:  # removed from storage (expired, or another media folder)
+        messages.error(
+            request,
+            _(
+                "The file of this export is no longer available. Select the delivery notes "
+                "again and download a new CSV."
+            ),
+        )
+        return redirect("shipandco:export_detail", brand_slug=brand_slug, pk=export.pk)

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from brands.models import Membership
+from brands.validators import SingleLineFieldsMixin
 from delivery_notes.models import OPEN_STATUSES, ShippingStatus
 from integrations.forms import MemberChoiceField
 from integrations.models import Integration, NotifyMode
@@ -20,7 +21,7 @@ from integrations.shipstation.services import (
 LATER = _("Coming in a later version of Hakobu.")
 
 
-class ShipstationForm(forms.Form):
+class ShipstationForm(SingleLineFieldsMixin, forms.Form):
     custom_store = forms.BooleanField(
         label=_("Method 1 — Custom Store: ShipStation pulls the orders from Hakobu"),
         required=False,

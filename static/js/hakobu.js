@@ -34,3 +34,50 @@
     e.detail.target.querySelectorAll(selector).forEach(relabel);
   });
 })();
+
+// No inline script or style anywhere (Content-Security-Policy): the behaviours pages used to
+// carry in <script> blocks and style="" attributes live here, keyed by ids and data attributes.
+
+// A button or link with data-confirm asks first (a form's submit button, a link).
+document.addEventListener("click", (e) => {
+  const target = e.target.closest("[data-confirm]");
+  if (target && !window.confirm(target.dataset.confirm)) {
+    e.preventDefault();
+    e.stopImmediatePropagation();
+  }
+}, true);
+
+// Progress bars: the width follows the bar's aria-valuenow (also in blocks htmx swaps in).
+(function () {
+  const size = (root) => {
+    root.querySelectorAll(".progress[aria-valuenow] > .progress-bar").forEach((bar) => {
+      bar.style.width = `${Number(bar.parentElement.getAttribute("aria-valuenow")) || 0}%`;
+    });
+  };
+  size(document);
+  if (window.htmx) htmx.onLoad(size);
+})();
+
+// Delivery-note form: "Add line" clones the formset's hidden empty form and bumps the total.
+(function () {
+  const root = document.getElementById("lines-formset");
+  const button = document.getElementById("add-line");
+  if (!root || !button) return;
+  const total = root.querySelector('input[name$="-TOTAL_FORMS"]');
+  const template = root.querySelector("tr.empty-form");
+  button.addEventListener("click", () => {
+    const row = template.cloneNode(true);
+    row.classList.remove("d-none", "empty-form");
+    row.innerHTML = row.innerHTML.replaceAll("__prefix__", total.value);
+    template.parentNode.appendChild(row);
+    total.value = Number(total.value) + 1;
+  });
+})();
+
+// Delivery-note list: "Select all on this page" ticks every row; "all matching" is sent as is.
+(function () {
+  const pageBox = document.getElementById("select-page");
+  if (!pageBox) return;
+  const rows = document.querySelectorAll("#bulk-form .note-select");
+  pageBox.addEventListener("change", () => rows.forEach((box) => { box.checked = pageBox.checked; }));
+})();

@@ -100,3 +100,14 @@ def test_another_brands_profile_is_never_shown(admin_client, brand, other_brand)
     page = admin_client.get(reverse("brand_profile", args=[brand.slug])).content.decode()
 
     assert "Other Co" not in page
+
+
+def test_a_line_break_in_the_sender_is_refused(admin_client, brand):
+    response = admin_client.post(
+        reverse("brand_profile", args=[brand.slug]),
+        {**ADDRESS, "company_name": "Kumo\r\nBcc: victim@example.com"},
+    )
+
+    assert response.status_code == 200
+    with scopes_disabled():
+        assert not BrandProfile.objects.exists()
