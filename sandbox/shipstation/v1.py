@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sandbox.common.web import HttpError, Request, Response, json_response
-from sandbox.shipstation import dates
+from sandbox.shipstation import dates, shipping
 from sandbox.shipstation.facts import (
     CARRIERS,
     V1_BULK_MAX,
@@ -35,6 +35,9 @@ SHIPMENT_SORTS = {"ShipDate": "shipDate", "CreateDate": "createDate"}
 
 def route_v1(state: ShipStationState, request: Request, path: str, account_id: str) -> Response:
     """Answer one authenticated V1 call; ``path`` is relative to the V1 root."""
+    answer = shipping.route_v1(state, request, path, account_id)
+    if answer is not None:
+        return answer
     if path == "/orders/createorder":
         request.require("POST")
         with state.write(account_id) as tx:
@@ -205,6 +208,7 @@ def _list_orders(query: dict[str, str], account: dict[str, Any]) -> Response:
     def wanted(order: Order) -> bool:
         return (
             order["active"]
+            and order["source"] != "label"  # a label bought without an order (mode 3)
             and str(order["orderNumber"]).lower().startswith(number)
             and (not status or order["orderStatus"] == status)
             and (not store or str(store_id(order)) == store)
