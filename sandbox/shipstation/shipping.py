@@ -195,7 +195,32 @@ def route_v2(
         return _v2_rates(payload) if "shipment" in payload else None
     if path == "/labels" and request.method == "POST":
         return _v2_label(state, request, account_id)
+    if path == "/fulfillments" and request.method == "POST":
+        return _v2_fulfillments(state, request.json(), account_id)
     return None
+
+
+def _v2_fulfillments(state: ShipStationState, payload: dict[str, Any], account_id: str) -> Response:
+    """Shipped elsewhere: each entry marks its shipment shipped, like V1 markasshipped."""
+    from sandbox.shipstation.v1 import mark_shipped
+
+    results = []
+    for entry in payload.get("fulfillments") or []:
+        entry = entry if isinstance(entry, dict) else {}
+        v1 = {
+            "orderId": entry.get("shipment_id"),
+            "carrierCode": entry.get("carrier_code"),
+            "trackingNumber": entry.get("tracking_number"),
+            "shipDate": entry.get("ship_date"),
+        }
+        try:
+            mark_shipped(state, v1, account_id)
+            errors = []
+        except HttpError as exc:
+            errors = [exc.message]
+        results.append({"shipment_id": entry.get("shipment_id"), "errors": errors})
+    has_errors = any(r["errors"] for r in results)
+    return json_response(200, {"has_errors": has_errors, "fulfillments": results})
 
 
 def _v2_address(raw: Any) -> dict[str, Any]:

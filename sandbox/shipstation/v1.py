@@ -48,7 +48,7 @@ def route_v1(state: ShipStationState, request: Request, path: str, account_id: s
         return _create_orders(state, request, account_id)
     if path == "/orders/markasshipped":
         request.require("POST")
-        return _mark_shipped(state, request.json(), account_id)
+        return mark_shipped(state, request.json(), account_id)
     match = re.fullmatch(r"/orders/(\d+)", path)
     if match:
         return _one_order(state, request, account_id, int(match.group(1)))
@@ -135,7 +135,7 @@ def _create_orders(state: ShipStationState, request: Request, account_id: str) -
     return json_response(200, {"hasErrors": has_errors, "results": results})
 
 
-def _mark_shipped(state: ShipStationState, payload: dict[str, Any], account_id: str) -> Response:
+def mark_shipped(state: ShipStationState, payload: dict[str, Any], account_id: str) -> Response:
     with state.write(account_id) as tx:
         order = find_order(tx.account, payload.get("orderId"))
         if order is None:
