@@ -111,6 +111,12 @@ def buy_label(
         resolve(label, api=api)
         label.refresh_from_db()
         if label.status == Status.PENDING:
+            from integrations.shipstation.shipping.tasks import resolve_label
+
+            brand_id, label_id = note.brand_id, label.pk
+            transaction.on_commit(
+                lambda: resolve_label.apply_async((brand_id, label_id), countdown=60)
+            )
             raise LabelPending(
                 _(
                     "ShipStation did not answer. Hakobu will look the label up before anything "

@@ -1,4 +1,5 @@
-"""Background work of mode 3: telling ShipStation an order it holds left with a Hakobu label."""
+"""Background work of mode 3: telling ShipStation an order it holds left with a Hakobu label, and
+looking up a purchase whose answer never came until its outcome is known."""
 
 from __future__ import annotations
 
@@ -15,6 +16,10 @@ from integrations.shipstation.models import ShipstationLabel
 from integrations.shipstation.shipping.rates import ShippingUnavailable, shipping_settings
 
 logger = logging.getLogger(__name__)
+
+
+class LabelStillPending(TransientPlatformError):
+    """ShipStation could not be asked about a purchase in doubt yet: try again later."""
 
 
 def mark_shipped(label: ShipstationLabel) -> int:
@@ -70,3 +75,20 @@ def mark_label_shipped(self, brand, label_id: int) -> int:
     except PlatformError as exc:
         logger.warning("ShipStation order of label %s not marked shipped: %s", label_id, exc)
         return 0
+
+
+@brand_task(transient=(LabelStillPending,), max_retries=8, backoff=60, backoff_max=3600)
+def resolve_label(self, brand, label_id: int) -> str:
+    """Look a pending purchase up until ShipStation answers (bought → recorded, else failed)."""
+    from integrations.shipstation.shipping.labels import resolve
+
+    label = ShipstationLabel.objects.select_related("note").filter(pk=label_id).first()
+    if label is None:
+        return "gone"
+    try:
+        status = resolve(label)
+    except ShippingUnavailable:  # method 3 switched off meanwhile: kept pending, shown as such
+        return ShipstationLabel.Status.PENDING
+    if status == ShipstationLabel.Status.PENDING and LabelStillPending in self.retryable:
+        raise LabelStillPending(f"label {label_id} still in doubt")
+    return status

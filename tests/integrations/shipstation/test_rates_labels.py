@@ -79,11 +79,12 @@ def offered(page: str) -> list[tuple[str, str, float]]:
     return [(carrier, service, float(cost.replace(",", ""))) for cost, carrier, service in rows]
 
 
-def buy(client, brand, note, rate, **extra):
+def buy(client, brand, note, rate, follow=False, **extra):
     carrier, service, _cost = rate
     return client.post(
         url(brand, "buy_label", pk=note.pk),
         {"carrier_id": carrier, "service_code": service, "test_label": "1", **extra},
+        follow=follow,
     )
 
 
@@ -420,3 +421,25 @@ def test_a_selection_prints_its_labels_as_one_pdf(staff_client, brand, shipstati
     assert {
         page.extract_text().split("Tracking: ")[1].split()[0] for page in reader.pages
     } == numbers
+
+
+def test_a_purchase_in_doubt_stays_pending_until_shipstation_can_be_asked(
+    staff_client, brand, shipstation, ready
+):
+    from integrations.shipstation.shipping.tasks import resolve_label
+
+    turn_on(brand, "v2")
+    rate = offered(rates_page(staff_client, brand, ready))[0]
+    control(shipstation, "_faults", api="v2", status=503, count=2)  # the purchase, its lookup
+    response = buy(staff_client, brand, ready, rate, follow=True)
+    assert "did not answer" in response.content.decode()
+    with scopes_disabled():
+        label = ShipstationLabel.objects.get()
+    assert label.status == "pending"
+    assert "Being bought" in response.content.decode()
+
+    assert resolve_label.delay(brand.pk, label.pk).get() == "failed"  # it holds no such label
+    assert refreshed(label).status == "failed"
+    buy(staff_client, brand, ready, rate)
+    assert len(sandbox_labels(shipstation)) == 1
+    assert refreshed(ready).status == ShippingStatus.SHIPPED
