@@ -346,6 +346,8 @@ V1_FINAL_ORDER_STATUSES = ("shipped", "cancelled")
 V1_LOOKUP_MARGIN_MINUTES = 10  # Hakobu's choice: createDateStart this long before the attempt
 CONFIRMATIONS = ("none", "delivery", "signature", "adult_signature")  # likely
 DEFAULT_PACKAGE_CODE = "package"  # likely: "your own box" on every carrier
+# confirmed: V2 dimension units `inch` | `centimeter`
+CENTIMETRES_PER = {"centimeter": Decimal("1"), "inch": Decimal("2.54")}
 # Hakobu's choices: a rate list is reused this long for the same note and parameters; the
 # carriers of an account this long; a reference is `hk-<brand>-<note>-<random>` (≤ 50)
 RATES_CACHE_SECONDS = 5 * 60

@@ -75,6 +75,17 @@ def _text(value: object) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+def _centimetres(value: object) -> tuple[Decimal, Decimal, Decimal] | None:
+    """V2 `dimensions {unit, length, width, height}` in cm; None when absent or unreadable."""
+    if not isinstance(value, dict):
+        return None
+    factor = facts.CENTIMETRES_PER.get(_text(value.get("unit")))
+    sides = [_money(value.get(name)) for name in ("length", "width", "height")]
+    if factor is None or not all(side and side > 0 for side in sides):
+        return None
+    return tuple(round(side * factor, 1) for side in sides)  # type: ignore[return-value]
+
+
 def download(url: str) -> bytes:
     """A label PDF by its link, without credentials (facts: another host than the API)."""
     try:
@@ -109,7 +120,11 @@ class V2Shipping:
         path = facts.V2_PACKAGES_PATH.format(carrier_id=_segment(carrier.id))
         body = self.client.get_json(path)
         return [
-            Package(code=_text(p.get("package_code")), name=_text(p.get("name")))
+            Package(
+                code=_text(p.get("package_code")),
+                name=_text(p.get("name")),
+                dimensions_cm=_centimetres(p.get("dimensions")),
+            )
             for p in self.client._list(body, "packages", "packages")
             if isinstance(p, dict) and p.get("package_code")
         ]

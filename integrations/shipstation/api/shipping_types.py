@@ -35,6 +35,7 @@ class Carrier:
 class Package:
     code: str
     name: str
+    dimensions_cm: tuple[Decimal, Decimal, Decimal] | None = None  # a carrier's own box
 
 
 @dataclass(frozen=True)

@@ -131,12 +131,13 @@ def build_parcel(
         raise ShippingUnavailable(
             _("Enter the parcel's weight: its lines have no weight and the note no total weight.")
         )
+    package = choice.package_code or settings.label_package
     parcel = Parcel(
         ship_from=ship_from(profile),
         ship_to=ship_to(note),
         weight_grams=weight,
-        dimensions_cm=choice.dimensions_cm,
-        package_code=choice.package_code or settings.label_package,
+        dimensions_cm=choice.dimensions_cm or package_dimensions(settings, package),
+        package_code=package,
         confirmation=settings.label_confirmation,
     )
     return parcel, lines
@@ -181,6 +182,17 @@ def packages(integration: Integration, settings: ShipstationSettings) -> list[Pa
         found = list(seen.values())
         cache.set(key, found, facts.CARRIERS_CACHE_SECONDS)
     return found
+
+
+def package_dimensions(
+    settings: ShipstationSettings, code: str
+) -> tuple[Decimal, Decimal, Decimal] | None:
+    """The inside of a carrier's own box, when ShipStation names it (else the user's, or none)."""
+    try:
+        known = packages(settings.integration, settings)
+    except (PlatformError, ValueError):
+        return None
+    return next((p.dimensions_cm for p in known if p.code == code and p.dimensions_cm), None)
 
 
 def note_rates(

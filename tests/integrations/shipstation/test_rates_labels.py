@@ -169,6 +169,10 @@ def test_rates_cheapest_first_with_a_carrier_error_beside_them(
     assert heavy.rates[0].cost > light.rates[0].cost
     if version == "v2":
         assert light.rates[0].estimated_delivery is not None
+        with brand_scope(brand):
+            pak = note_rates(ready, ParcelChoice(package_code="fedex_pak")).parcel
+        assert pak.dimensions_cm == (38, 30, 5)  # the carrier's box, as ShipStation lists it
+    assert light.parcel.dimensions_cm is None  # "your own box": unknown unless typed in
 
 
 def test_rates_are_cached_per_note_and_parameters(staff_client, brand, shipstation, ready):
