@@ -353,3 +353,6 @@ CENTIMETRES_PER = {"centimeter": Decimal("1"), "inch": Decimal("2.54")}
 RATES_CACHE_SECONDS = 5 * 60
 CARRIERS_CACHE_SECONDS = 10 * 60
 LABEL_REFERENCE_PREFIX = "hk"
+# Hakobu's choice: a purchase younger than 2 × the HTTP timeout + this may still be in flight
+# (its label not listed yet proves nothing); only older ones are marked "not bought" by others
+IN_FLIGHT_MARGIN_SECONDS = 15

@@ -110,7 +110,8 @@ Control endpoints (JSON, no auth, no rate limit; errors ``{"error"}``; not ShipS
         store_id, store_name, orderStatus, store_status, custom_order_id, ship_to, items: [{key,
         orderItemId, sku, name, quantity, shipped, left}], labels: [...]}``.
     ``POST /_faults`` ``{"account", "status": 400..599, "count", "api": "v1"|"v2"}``: the next
-        ``count`` calls of that API answer ``status`` (``count: 0`` clears).
+        ``count`` calls of that API answer ``status`` (``count: 0`` clears). ``{"account", "api",
+        "slow_label": seconds}``: the next label bought (method 3) is made, then answered late.
     ``POST /_reset``  wipe everything and restore the built-in accounts (and the demo store).
 
 Web page (clearly marked "not the real ShipStation")

@@ -16,6 +16,7 @@ import secrets
 from collections.abc import Mapping
 from datetime import datetime
 
+from django.conf import settings as django_settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -108,7 +109,7 @@ def buy_label(
         ) from exc
     except UNCERTAIN as exc:
         logger.warning("ShipStation label %s: outcome unknown (%s)", label.reference, exc)
-        resolve(label, api=api)
+        resolve(label, api=api, answered=True)
         label.refresh_from_db()
         if label.status == Status.PENDING:
             from integrations.shipstation.shipping.tasks import resolve_label
@@ -203,9 +204,17 @@ def _fail(label: ShipstationLabel, reason: str) -> None:
     label.status, label.error = Status.FAILED, reason
 
 
-def resolve(label: ShipstationLabel, *, api=None) -> str:
+def in_flight(label: ShipstationLabel) -> bool:
+    """The purchase's own request may still be waiting for ShipStation (a double click, another
+    person): not finding its label yet proves nothing."""
+    age = (timezone.now() - _since(label)).total_seconds()
+    return age < 2 * django_settings.PLATFORM_HTTP_TIMEOUT + facts.IN_FLIGHT_MARGIN_SECONDS
+
+
+def resolve(label: ShipstationLabel, *, api=None, answered: bool = False) -> str:
     """Look a pending purchase up by its reference: bought → recorded, absent → failed, no
-    answer → still pending. Returns the status; safe to run twice at once."""
+    answer → still pending. `answered`: the purchase's request is over (its caller knows), so
+    a label not found was never made. Returns the status; safe to run twice at once."""
     if label.status != Status.PENDING:
         return label.status
     own = api is None
@@ -219,6 +228,8 @@ def resolve(label: ShipstationLabel, *, api=None) -> str:
         if own:
             api.close()
     if found is None:
+        if not answered and in_flight(label):
+            return Status.PENDING
         _fail(
             label,
             _(

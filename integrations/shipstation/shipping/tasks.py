@@ -79,14 +79,15 @@ def mark_label_shipped(self, brand, label_id: int) -> int:
 
 @brand_task(transient=(LabelStillPending,), max_retries=8, backoff=60, backoff_max=3600)
 def resolve_label(self, brand, label_id: int) -> str:
-    """Look a pending purchase up until ShipStation answers (bought → recorded, else failed)."""
+    """Look a pending purchase up until ShipStation answers (bought → recorded, else failed).
+    Queued by the purchase's own request once it ended, so a label not found was never made."""
     from integrations.shipstation.shipping.labels import resolve
 
     label = ShipstationLabel.objects.select_related("note").filter(pk=label_id).first()
     if label is None:
         return "gone"
     try:
-        status = resolve(label)
+        status = resolve(label, answered=True)
     except ShippingUnavailable:  # method 3 switched off meanwhile: kept pending, shown as such
         return ShipstationLabel.Status.PENDING
     if status == ShipstationLabel.Status.PENDING and LabelStillPending in self.retryable:

@@ -447,3 +447,38 @@ def test_a_purchase_in_doubt_stays_pending_until_shipstation_can_be_asked(
     buy(staff_client, brand, ready, rate)
     assert len(sandbox_labels(shipstation)) == 1
     assert refreshed(ready).status == ShippingStatus.SHIPPED
+
+
+def test_a_second_click_while_a_purchase_is_in_flight_buys_nothing(
+    staff_client, brand, shipstation, ready
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    turn_on(brand, "v2")
+    rate = offered(rates_page(staff_client, brand, ready))[0]
+    with scopes_disabled():
+        in_flight = ShipstationLabel.objects.create(
+            brand=brand,
+            note=ready,
+            reference="hk-in-flight",
+            api_version="v2",
+            carrier_id=rate[0],
+            carrier_code="fedex",
+            service_code=rate[1],
+        )
+    response = buy(staff_client, brand, ready, rate, follow=True)
+    assert "being bought" in response.content.decode()
+    assert refreshed(in_flight).status == "pending"
+    assert sandbox_labels(shipstation) == []
+
+    # Long after, a purchase ShipStation never heard of was not made: the next click buys one.
+    with scopes_disabled():
+        ShipstationLabel.objects.filter(pk=in_flight.pk).update(
+            created_at=timezone.now() - timedelta(hours=1)
+        )
+    buy(staff_client, brand, ready, rate)
+    assert refreshed(in_flight).status == "failed"
+    assert len(sandbox_labels(shipstation)) == 1
+    assert refreshed(ready).status == ShippingStatus.SHIPPED
