@@ -54,3 +54,9 @@ def carrier_choices() -> list[tuple[str, str]]:
 def platform_bulk_actions() -> list[str]:
     """Templates of the bulk actions the registered platforms add to the note list."""
     return [spec.note_bulk_actions for spec in platforms() if spec.note_bulk_actions]
+
+
+@register.simple_tag
+def platform_note_panels() -> list[str]:
+    """Templates of the panels the registered platforms add to a note's page."""
+    return [spec.note_panel for spec in platforms() if spec.note_panel]

@@ -10,6 +10,8 @@ from integrations.registry import Capability, PeriodicTask, PlatformSpec, regist
 from integrations.shipstation import SHIPSTATION
 from integrations.shipstation.endpoint import CustomStoreEndpoint
 from integrations.shipstation.orders import on_note_changed
+from integrations.shipstation.shipping import labels as _labels  # noqa: F401  (activity verbs)
+from integrations.shipstation.shipping import tasks as _tasks  # noqa: F401  (Celery tasks)
 from integrations.tasks import sync_brand
 
 #: How often method 2 polls ShipStation for shipments (seconds).
@@ -64,7 +66,12 @@ SPEC = register(
         platform=SHIPSTATION,
         label=_("ShipStation"),
         capabilities=frozenset(
-            {Capability.INBOUND, Capability.PUSH_ORDERS, Capability.PULL_SHIPMENTS}
+            {
+                Capability.INBOUND,
+                Capability.PUSH_ORDERS,
+                Capability.PULL_SHIPMENTS,
+                Capability.RATES_LABELS,
+            }
         ),
         settings_url_name="shipstation:settings",
         urls="integrations.shipstation.urls",
@@ -74,6 +81,7 @@ SPEC = register(
         build_source=build_source,
         sync_task=sync_brand,
         note_bulk_actions="integrations/shipstation/_note_bulk_actions.html",
+        note_panel="integrations/shipstation/_note_panel.html",
         periodic_tasks=(
             PeriodicTask(
                 "shipstation-sync-all",

@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from sandbox.common.web import HttpError, Request, Response, json_response
-from sandbox.shipstation import dates
+from sandbox.shipstation import dates, shipping
 from sandbox.shipstation.facts import (
     CARRIERS,
     LABEL_COST_BASE,
@@ -39,6 +39,9 @@ from sandbox.shipstation.v2_model import (
 def route_v2(state: ShipStationState, request: Request, path: str, account_id: str) -> Response:
     """Answer one authenticated V2 call; ``path`` is relative to ``/v2``."""
     base = request.base_url
+    answer = shipping.route_v2(state, request, path, account_id)
+    if answer is not None:
+        return answer
     if path == "/shipments" and request.method == "POST":
         return _create_shipments(state, request, account_id)
     match = re.fullmatch(r"/shipments/([^/]+)/cancel", path)

@@ -141,6 +141,13 @@ def parse_v1_shipment(item: Any) -> PlatformShipment:
     )
 
 
+def bought_in_hakobu(item: dict[str, Any]) -> bool:
+    """A label Hakobu bought in method 3 (its shipment carries Hakobu's purchase reference):
+    a test label of that kind was recorded on purpose and stays a shipment (facts)."""
+    reference = _text(item.get("external_shipment_id"))
+    return reference.startswith(f"{facts.LABEL_REFERENCE_PREFIX}-")
+
+
 def parse_v2_label(item: Any) -> PlatformShipment:
     """A V2 label (with the `shipment_number` the source added)."""
     if not isinstance(item, dict):
@@ -165,7 +172,7 @@ def parse_v2_label(item: Any) -> PlatformShipment:
         ship_date=_day(item.get("ship_date")),
         cancelled=dead,
         created_at=created,
-        test=bool(item.get("test_label")),
+        test=bool(item.get("test_label")) and not bought_in_hakobu(item),
         lines=_lines(item.get(facts.V2_LABEL_ITEMS_FIELD), facts.V2_LINE_KEY),
         cost=_money(item.get("shipment_cost")),
     )
