@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "brands",
     "delivery_notes",
+    "delivery_notes.catalogue",
     "notifications",
     "integrations",
     "integrations.shipandco",
