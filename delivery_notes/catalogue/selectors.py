@@ -83,3 +83,21 @@ def style_variants(product: Product) -> QuerySet:
     if not product.style_code:
         return Product.objects.none()
     return Product.objects.filter(style_code=product.style_code).exclude(pk=product.pk)
+
+
+SKU_LOOKUP_CHUNK = 500
+
+
+def products_by_sku(skus: set[str]) -> dict[str, Product]:
+    """The brand's products for these SKUs (any number: one query per 500)."""
+    wanted = sorted(skus)
+    found: dict[str, Product] = {}
+    for start in range(0, len(wanted), SKU_LOOKUP_CHUNK):
+        chunk = wanted[start : start + SKU_LOOKUP_CHUNK]
+        found.update(
+            (product.sku, product)
+            for product in Product.objects.filter(sku__in=chunk).only(
+                "pk", "sku", "name", "weight_grams"
+            )
+        )
+    return found
