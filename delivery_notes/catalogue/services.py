@@ -103,3 +103,31 @@ def set_default_address(address: CustomerAddress) -> None:
     if not address.is_default:
         address.is_default = True
         address.save(update_fields=["is_default"])
+
+
+@transaction.atomic
+def save_customer(form, addresses, *, brand: Brand) -> Customer:
+    """Save a valid customer form and its address formset.
+
+    Addresses that stop being the default are saved before the new default, so the "one
+    default per customer" constraint holds at every statement.
+    """
+    customer = form.save(commit=False)
+    if customer.pk is None:
+        customer.brand = brand
+    customer.save()
+    addresses.instance = customer
+    kept = []
+    for address_form in addresses.forms:
+        if address_form in addresses.deleted_forms:
+            if address_form.instance.pk:
+                address_form.instance.delete()
+            continue
+        if address_form.instance.pk or address_form.has_changed():
+            address = address_form.save(commit=False)
+            address.customer = customer
+            address.brand_id = customer.brand_id
+            kept.append(address)
+    for address in sorted(kept, key=lambda a: a.is_default):
+        address.save()
+    return customer
