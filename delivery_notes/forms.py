@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from brands.models import Brand, User
+from delivery_notes.catalogue.models import Customer, Product
 from delivery_notes.countries import normalize_country_code
 from delivery_notes.line_options import format_options, parse_options
 from delivery_notes.models import HAKOBU, DeliveryNote, DeliveryNoteLine, ShippingStatus
@@ -80,7 +81,15 @@ class NoteFilterForm(forms.Form):
         return self.cleaned_data.get("announcement")
 
 
+def _catalogue_link(model) -> forms.ModelChoiceField:
+    """A hidden link to a catalogue row; its (brand-scoped) queryset is set per form instance."""
+    return forms.ModelChoiceField(
+        queryset=model._base_manager.none(), required=False, widget=forms.HiddenInput
+    )
+
+
 class NoteForm(forms.ModelForm):
+    customer = _catalogue_link(Customer)
     total_amount = forms.DecimalField(
         label=_("Total amount"),
         required=False,
@@ -124,6 +133,7 @@ class NoteForm(forms.ModelForm):
             "currency",
             "total_amount",
             "total_weight_grams",
+            "customer",
         ]
         widgets = {
             "issue_date": _date_input(),
@@ -152,6 +162,8 @@ class NoteForm(forms.ModelForm):
             if self.instance.pk is None or getattr(self.instance, name) == line_sum:
                 self.initial.pop(name, None)
         self.fields["requested_carrier"].widget.attrs["list"] = "carrier-codes"
+        # Picked with the customer type-ahead; scoped: only this brand's customers are valid.
+        self.fields["customer"].queryset = Customer.objects.all()
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -213,6 +225,7 @@ OPTIONAL_NUMBERS = ("unit_price", "weight_grams")
 
 
 class LineForm(forms.ModelForm):
+    product = _catalogue_link(Product)
     options = forms.CharField(
         label=_("Options"),
         required=False,
@@ -233,10 +246,13 @@ class LineForm(forms.ModelForm):
             "weight_grams",
             "warehouse_location",
             "image_url",
+            "product",
         ]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # Set by the SKU/name type-ahead; scoped: only this brand's products are valid.
+        self.fields["product"].queryset = Product.objects.all()
         if self.instance.pk:
             self.initial["options"] = format_options(self.instance.options)
         self.fields["quantity"].widget.attrs["min"] = 1
@@ -251,6 +267,14 @@ class LineForm(forms.ModelForm):
 
     def clean_options(self) -> dict:
         return parse_options(self.cleaned_data["options"])
+
+    def clean(self) -> dict:
+        data = super().clean()
+        product = data.get("product")
+        if product is not None and data.get("sku", "") != product.sku:
+            data["product"] = None  # the SKU was changed after picking: no longer that product
+            self.instance.product = None
+        return data
 
     def clean_quantity(self) -> int:
         quantity = self.cleaned_data["quantity"]
