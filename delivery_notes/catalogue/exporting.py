@@ -18,6 +18,7 @@ from brands.models import Brand
 from brands.scoping import brand_scope
 from delivery_notes.catalogue.csv_columns import CUSTOMER_COLUMNS, PRODUCT_COLUMNS, header
 from delivery_notes.catalogue.models import Customer, CustomerAddress, Product
+from delivery_notes.catalogue.prefill import plain_number
 from delivery_notes.csv_columns import Column, Kind
 from delivery_notes.line_options import format_options
 
@@ -35,7 +36,7 @@ def _cell(column: Column, value) -> str:
     if column.kind is Kind.OPTIONS:
         return format_options(value)
     if isinstance(value, Decimal):
-        return str(value.normalize()) if value == value.to_integral_value() else str(value)
+        return plain_number(value)
     return "" if value is None else str(value)
 
 

@@ -9,12 +9,18 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from decimal import Decimal
 
 from delivery_notes.catalogue.models import Customer, Product
 from delivery_notes.line_options import format_options
 
 #: Customer defaults copied onto the note only when the customer has one.
 CUSTOMER_DEFAULTS = ("requested_carrier", "requested_service", "delivery_terms", "payment_method")
+
+
+def plain_number(value: Decimal) -> str:
+    """2800.00 → "2800", 12.50 → "12.5": as people type them (never "2.8E+3")."""
+    return format(value.normalize(), "f") if value else "0"
 
 
 @dataclass(frozen=True)
@@ -39,7 +45,7 @@ def product_suggestion(product: Product) -> Suggestion:
             "sku": product.sku,
             "name": product.name,
             "options": format_options(product.options),
-            "unit_price": str(product.unit_price.normalize()) if product.unit_price else "0",
+            "unit_price": plain_number(product.unit_price),
             "weight_grams": product.weight_grams,
             "warehouse_location": product.warehouse_location,
             "image_url": product.image_url,
