@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from brands.scoping import brand_scope, scopes_disabled
 from delivery_notes.catalogue.models import Customer, CustomerAddress, Product
 from tests.catalogue.helpers import make_customer, make_product
-from tests.delivery_notes.helpers import brand_url
+from tests.delivery_notes.helpers import brand_url, make_note
 
 pytestmark = pytest.mark.django_db
 
@@ -162,8 +164,6 @@ def test_customer_list_searches_code_company_and_phone(staff_client, brand):
 
 
 def test_delete_keeps_the_notes_copy(staff_client, brand):
-    from tests.delivery_notes.helpers import make_note
-
     product = make_product(brand)
     customer = make_customer(brand)
     note = make_note(brand, lines=1)
@@ -226,3 +226,36 @@ def test_the_navigation_links_the_catalogue(staff_client, brand):
     page = staff_client.get(brand_url("dashboard", brand)).content.decode()
     assert brand_url("product_list", brand) in page
     assert brand_url("customer_list", brand) in page
+
+
+@pytest.mark.parametrize("page", ["product_list", "customer_list", "product_export"])
+def test_list_queries_do_not_grow_with_rows(staff_client, brand, page):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = staff_client.get(
+                brand_url(page, brand), {"q": "C" if "customer" in page else ""}
+            )
+            if response.streaming:
+                b"".join(response.streaming_content)
+        return len(captured)
+
+    make_product(brand, "P-000")
+    make_customer(brand, "C-000", addresses=2)
+    few = queries()
+    for i in range(1, 12):
+        make_product(brand, f"P-{i:03d}")
+        make_customer(brand, f"C-{i:03d}", addresses=2)
+    assert queries() == few
+
+
+def test_customer_detail_queries_do_not_grow_with_addresses(staff_client, brand):
+    customer = make_customer(brand, addresses=1)
+    url = brand_url("customer_detail", brand, pk=customer.pk)
+    with CaptureQueriesContext(connection) as few:
+        staff_client.get(url)
+    with brand_scope(brand):
+        for i in range(5):
+            CustomerAddress.objects.create(brand=brand, customer=customer, label=f"店{i}")
+    with CaptureQueriesContext(connection) as more:
+        staff_client.get(url)
+    assert len(more) == len(few)
