@@ -216,8 +216,13 @@ AddressFormSet = forms.inlineformset_factory(
 )
 
 
-def address_formset_helper() -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.template = "bootstrap5/table_inline_formset.html"
+def address_form_helper() -> FormHelper:
+    """One address as a card's fields (the formset is rendered form by form)."""
+    helper = _helper(
+        Row(Column("label"), Column("recipient_company"), Column("recipient_name")),
+        Row(Column("postal_code"), Column("country_code"), Column("prefecture")),
+        Row(Column("city"), Column("address_line1"), Column("address_line2")),
+        Row(Column("phone"), Column("is_default"), Column("DELETE")),
+    )
+    helper.disable_csrf = True
     return helper

@@ -24,7 +24,7 @@ from delivery_notes.catalogue.forms import (
     CustomerForm,
     ProductFilterForm,
     ProductForm,
-    address_formset_helper,
+    address_form_helper,
 )
 from delivery_notes.catalogue.models import Customer, Product
 from delivery_notes.catalogue.services import save_customer
@@ -160,7 +160,7 @@ def _customer_form_page(request: HttpRequest, customer: Customer | None) -> Http
         {
             "form": form,
             "addresses": addresses,
-            "addresses_helper": address_formset_helper(),
+            "address_helper": address_form_helper(),
             "customer": customer,
         },
     )

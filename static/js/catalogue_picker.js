@@ -17,17 +17,31 @@
     owner = null;
   }
 
+  // The box hangs from the page (fixed), not from the field: the lines table scrolls sideways
+  // and would clip it. Placed with CSSOM, which the Content-Security-Policy allows.
+  function place() {
+    if (!box || !owner) return;
+    const rect = owner.getBoundingClientRect();
+    const below = window.innerHeight - rect.bottom;
+    const above = rect.top;
+    const upwards = below < 160 && above > below; // near the bottom: open above the field
+    box.style.left = `${Math.max(0, Math.min(rect.left, window.innerWidth - 256))}px`;
+    box.style.width = `${Math.min(Math.max(rect.width, 256), window.innerWidth)}px`;
+    box.style.maxHeight = `${Math.min(288, (upwards ? above : below) - 8)}px`;
+    box.style.top = upwards ? "" : `${rect.bottom}px`;
+    box.style.bottom = upwards ? `${window.innerHeight - rect.top}px` : "";
+  }
+
   function show(input, html) {
     close();
-    const holder = input.parentElement;
-    holder.classList.add("catalogue-picker");
     box = document.createElement("div");
     box.className = "catalogue-suggestions list-group shadow";
     box.setAttribute("role", "listbox");
     box.innerHTML = html;
-    holder.appendChild(box);
+    document.body.appendChild(box);
     owner = input;
     input.setAttribute("aria-expanded", "true");
+    place();
   }
 
   function suggest(input, url) {
@@ -78,15 +92,19 @@
     }
   });
 
-  form.addEventListener("click", (e) => {
-    const item = e.target.closest("[data-fill]");
+  document.addEventListener("click", (e) => {
+    const item = box && e.target.closest(".catalogue-suggestions [data-fill]");
     if (item && owner) {
       e.preventDefault();
       pick(item);
+    } else if (box && !box.contains(e.target) && e.target !== owner) {
+      close();
     }
   });
+  window.addEventListener("scroll", place, true);
+  window.addEventListener("resize", place);
 
-  form.addEventListener("keydown", (e) => {
+  document.addEventListener("keydown", (e) => {
     if (!box) return;
     const items = [...box.querySelectorAll("[data-fill]")];
     const index = items.indexOf(document.activeElement);
@@ -105,9 +123,5 @@
       e.preventDefault();
       pick(items[index]);
     }
-  });
-
-  document.addEventListener("click", (e) => {
-    if (box && !box.contains(e.target) && e.target !== owner) close();
   });
 })();
