@@ -81,6 +81,14 @@ class NoteFilterForm(forms.Form):
         return self.cleaned_data.get("announcement")
 
 
+def clean_currency_code(value: str) -> str:
+    """A currency typed in a form: three letters, upper-cased."""
+    currency = value.strip().upper()
+    if len(currency) != 3 or not currency.isalpha():
+        raise forms.ValidationError(_("Enter a three-letter currency code (e.g. JPY)."))
+    return currency
+
+
 def _catalogue_link(model) -> forms.ModelChoiceField:
     """A hidden link to a catalogue row; its (brand-scoped) queryset is set per form instance."""
     return forms.ModelChoiceField(
@@ -208,10 +216,7 @@ class NoteForm(forms.ModelForm):
         return normalize_country_code(self.cleaned_data["country_code"])
 
     def clean_currency(self) -> str:
-        currency = self.cleaned_data["currency"].strip().upper()
-        if len(currency) != 3 or not currency.isalpha():
-            raise forms.ValidationError(_("Enter a three-letter currency code (e.g. JPY)."))
-        return currency
+        return clean_currency_code(self.cleaned_data["currency"])
 
     def clean(self) -> dict:
         data = super().clean()

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from delivery_notes.catalogue.models import Customer, CustomerAddress, Product
 from delivery_notes.countries import normalize_country_code
+from delivery_notes.forms import clean_currency_code
 from delivery_notes.line_options import format_options, parse_options
 
 PAGE_SIZE = 50
@@ -109,10 +110,7 @@ class ProductForm(forms.ModelForm):
         return parse_options(self.cleaned_data["options"])
 
     def clean_currency(self) -> str:
-        currency = self.cleaned_data["currency"].strip().upper()
-        if len(currency) != 3 or not currency.isalpha():
-            raise forms.ValidationError(_("Enter a three-letter currency code (e.g. JPY)."))
-        return currency
+        return clean_currency_code(self.cleaned_data["currency"])
 
     def clean_country_of_origin(self) -> str:
         value = self.cleaned_data["country_of_origin"]
