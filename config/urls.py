@@ -5,6 +5,7 @@ from brands.views import brand_settings, home
 
 brand_patterns = [
     path("", include("delivery_notes.urls")),
+    path("", include("delivery_notes.catalogue.urls")),
     path("members/", include("brands.urls")),
     path("notifications/", include("notifications.urls")),
     path("settings/integrations/", include("integrations.urls")),

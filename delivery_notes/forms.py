@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from brands.models import Brand, User
 from brands.validators import SingleLineFieldsMixin
+from delivery_notes.catalogue.models import Customer, Product
 from delivery_notes.countries import normalize_country_code
 from delivery_notes.line_options import format_options, parse_options
 from delivery_notes.models import HAKOBU, DeliveryNote, DeliveryNoteLine, ShippingStatus
@@ -81,7 +82,23 @@ class NoteFilterForm(SingleLineFieldsMixin, forms.Form):
         return self.cleaned_data.get("announcement")
 
 
+def clean_currency_code(value: str) -> str:
+    """A currency typed in a form: three letters, upper-cased."""
+    currency = value.strip().upper()
+    if len(currency) != 3 or not currency.isalpha():
+        raise forms.ValidationError(_("Enter a three-letter currency code (e.g. JPY)."))
+    return currency
+
+
+def _catalogue_link(model) -> forms.ModelChoiceField:
+    """A hidden link to a catalogue row; its (brand-scoped) queryset is set per form instance."""
+    return forms.ModelChoiceField(
+        queryset=model._base_manager.none(), required=False, widget=forms.HiddenInput
+    )
+
+
 class NoteForm(SingleLineFieldsMixin, forms.ModelForm):
+    customer = _catalogue_link(Customer)
     total_amount = forms.DecimalField(
         label=_("Total amount"),
         required=False,
@@ -125,6 +142,7 @@ class NoteForm(SingleLineFieldsMixin, forms.ModelForm):
             "currency",
             "total_amount",
             "total_weight_grams",
+            "customer",
         ]
         widgets = {
             "issue_date": _date_input(),
@@ -153,6 +171,8 @@ class NoteForm(SingleLineFieldsMixin, forms.ModelForm):
             if self.instance.pk is None or getattr(self.instance, name) == line_sum:
                 self.initial.pop(name, None)
         self.fields["requested_carrier"].widget.attrs["list"] = "carrier-codes"
+        # Picked with the customer type-ahead; scoped: only this brand's customers are valid.
+        self.fields["customer"].queryset = Customer.objects.all()
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -197,10 +217,7 @@ class NoteForm(SingleLineFieldsMixin, forms.ModelForm):
         return normalize_country_code(self.cleaned_data["country_code"])
 
     def clean_currency(self) -> str:
-        currency = self.cleaned_data["currency"].strip().upper()
-        if len(currency) != 3 or not currency.isalpha():
-            raise forms.ValidationError(_("Enter a three-letter currency code (e.g. JPY)."))
-        return currency
+        return clean_currency_code(self.cleaned_data["currency"])
 
     def clean(self) -> dict:
         data = super().clean()
@@ -214,6 +231,7 @@ OPTIONAL_NUMBERS = ("unit_price", "weight_grams")
 
 
 class LineForm(SingleLineFieldsMixin, forms.ModelForm):
+    product = _catalogue_link(Product)
     options = forms.CharField(
         label=_("Options"),
         required=False,
@@ -234,10 +252,13 @@ class LineForm(SingleLineFieldsMixin, forms.ModelForm):
             "weight_grams",
             "warehouse_location",
             "image_url",
+            "product",
         ]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # Set by the SKU/name type-ahead; scoped: only this brand's products are valid.
+        self.fields["product"].queryset = Product.objects.all()
         if self.instance.pk:
             self.initial["options"] = format_options(self.instance.options)
         self.fields["quantity"].widget.attrs["min"] = 1
@@ -252,6 +273,14 @@ class LineForm(SingleLineFieldsMixin, forms.ModelForm):
 
     def clean_options(self) -> dict:
         return parse_options(self.cleaned_data["options"])
+
+    def clean(self) -> dict:
+        data = super().clean()
+        product = data.get("product")
+        if product is not None and data.get("sku", "") != product.sku:
+            data["product"] = None  # the SKU was changed after picking: no longer that product
+            self.instance.product = None
+        return data
 
     def clean_quantity(self) -> int:
         quantity = self.cleaned_data["quantity"]

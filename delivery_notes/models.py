@@ -44,6 +44,15 @@ class DeliveryNote(BrandOwned):
     country_code = models.CharField(_("country code"), max_length=2, default="JP")
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("email"), blank=True)
+    # The customer the recipient was picked from (the note keeps its own copy of every value).
+    customer = models.ForeignKey(
+        "catalogue.Customer",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="delivery_notes",
+        verbose_name=_("customer"),
+    )
 
     requested_carrier = models.CharField(_("requested carrier"), max_length=50, blank=True)
     requested_service = models.CharField(_("requested service"), max_length=100, blank=True)
@@ -111,6 +120,15 @@ class DeliveryNoteLine(BrandOwned):
     weight_grams = models.PositiveIntegerField(_("weight (g)"), default=0)
     warehouse_location = models.CharField(_("warehouse location"), max_length=100, blank=True)
     image_url = models.URLField(_("image URL"), blank=True)
+    # The catalogue product the line was filled from; its values above are the note's own copy.
+    product = models.ForeignKey(
+        "catalogue.Product",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("product"),
+    )
 
     class Meta:
         verbose_name = _("line")
@@ -229,8 +247,8 @@ class Activity(BrandOwned):
         return self.message
 
 
-class ImportJob(BrandOwned):
-    """A CSV import too large for one request, run by a Celery task.
+class ImportJobBase(BrandOwned):
+    """A CSV import too large for one request, run by a Celery task (notes, products, customers).
 
     The decoded file is kept on the row (not on a worker's disk) so any worker can run it, and
     `locked_until` is a lease: the task claims the job by a conditional UPDATE, so two workers never
@@ -253,15 +271,13 @@ class ImportJob(BrandOwned):
     )
     total_rows = models.PositiveIntegerField(default=0)
     processed_rows = models.PositiveIntegerField(default=0)
-    created_notes = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
     locked_until = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = _("import")
-        verbose_name_plural = _("imports")
+        abstract = True
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
@@ -276,3 +292,15 @@ class ImportJob(BrandOwned):
         if self.status == self.Status.DONE:
             return 100
         return int(100 * self.processed_rows / self.total_rows) if self.total_rows else 0
+
+
+class ImportJob(ImportJobBase):
+    """A background delivery-note import."""
+
+    created_notes = models.PositiveIntegerField(default=0)
+    # Lines whose empty name or weight the import took from the catalogue (by SKU).
+    filled_lines = models.PositiveIntegerField(default=0)
+
+    class Meta(ImportJobBase.Meta):
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")

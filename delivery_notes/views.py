@@ -44,6 +44,14 @@ from delivery_notes.services import (
 LINES_PREFIX = "lines"
 
 
+def filled_from_catalogue_message(count: int) -> str:
+    return ngettext(
+        "The name or weight of %(count)d line was taken from the catalogue (by its SKU).",
+        "The names or weights of %(count)d lines were taken from the catalogue (by their SKUs).",
+        count,
+    ) % {"count": count}
+
+
 def _can_edit(request: HttpRequest) -> bool:
     return request.membership.has_role(Role.STAFF)
 
@@ -243,6 +251,9 @@ def note_import(request: HttpRequest, brand_slug: str) -> HttpResponse:
                     )
                     % {"count": outcome.created},
                 )
+                filled = outcome.counts.get("filled_lines", 0)
+                if filled:
+                    messages.info(request, filled_from_catalogue_message(filled))
                 return redirect("note_list", brand_slug=brand_slug)
             context["errors"] = outcome.errors
     return render(request, "delivery_notes/note_import.html", context)

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "brands",
     "delivery_notes",
+    "delivery_notes.catalogue",
     "notifications",
     "integrations",
     "integrations.shipandco",
