@@ -10,7 +10,7 @@ import csv
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,8 +20,9 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from brands.models import Role
 from brands.permissions import role_required
-from delivery_notes import selectors
+from delivery_notes import list_export, selectors
 from delivery_notes.csv_columns import COLUMNS, EXAMPLE_ROW, HEADER
+from delivery_notes.downloads import mark_download
 from delivery_notes.forms import (
     ImportForm,
     LineFormSet,
@@ -127,6 +128,34 @@ def note_bulk_cancel(request: HttpRequest, brand_slug: str) -> HttpResponse:
             % {"count": skipped},
         )
     return redirect(back)
+
+
+@role_required(Role.VIEWER)
+def note_export(request: HttpRequest, brand_slug: str) -> HttpResponse:
+    """The list as CSV: GET exports the filtered notes, POST (the list's form) the selection, or
+    the filtered notes when nothing is selected. Viewers too: they see the same in the list."""
+    if request.method == "POST":
+        data = request.POST
+        chosen = data.get("all_matching") or data.getlist("selected")
+        notes = (
+            selectors.selected_notes(data)
+            if chosen
+            else selectors.filter_notes(QueryDict(data.get("query", "")))
+        )
+        encoding = request.POST.get("export_encoding", list_export.UTF8)
+    else:
+        notes = selectors.filter_notes(request.GET)
+        encoding = request.GET.get("encoding", list_export.UTF8)
+    if encoding not in list_export.ENCODINGS:
+        encoding = list_export.UTF8
+    charset = "utf-8" if encoding == list_export.UTF8 else "Shift_JIS"
+    response = StreamingHttpResponse(
+        list_export.stream_csv(request.brand, notes, encoding),
+        content_type=f"text/csv; charset={charset}",
+    )
+    name = list_export.filename(request.brand, encoding)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return mark_download(request, response)
 
 
 @role_required(Role.VIEWER)
