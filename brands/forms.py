@@ -11,7 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from brands import login_throttle
-from brands.models import Role, User
+from brands.models import Brand, Role, User
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -81,6 +81,22 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["name", "language"]
+
+
+class NoteNumberingForm(forms.ModelForm):
+    """Settings → Note numbering: the pattern new notes are offered (delivery_notes.numbering)."""
+
+    class Meta:
+        model = Brand
+        fields = ["note_number_prefix", "note_number_digits"]
+
+    def clean_note_number_prefix(self) -> str:
+        prefix = self.cleaned_data["note_number_prefix"].strip()
+        if prefix[-1:].isdigit():
+            raise forms.ValidationError(
+                _("End the prefix with a letter or a sign (e.g. DN- or 2026-), not a digit.")
+            )
+        return prefix
 
 
 class InviteMemberForm(forms.Form):

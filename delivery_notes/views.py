@@ -34,6 +34,7 @@ from delivery_notes.forms import (
 )
 from delivery_notes.importing import ImportFileError, start_import
 from delivery_notes.models import DeliveryNote, ImportJob
+from delivery_notes.numbering import suggest_number
 from delivery_notes.services import (
     NoteNotCancellable,
     cancel_note,
@@ -177,7 +178,8 @@ def note_detail(request: HttpRequest, brand_slug: str, pk: int) -> HttpResponse:
 def _note_form_page(request: HttpRequest, note: DeliveryNote | None) -> HttpResponse:
     instance = note or DeliveryNote()
     data = request.POST if request.method == "POST" else None
-    form = NoteForm(data, instance=instance)
+    initial = {"number": suggest_number(request.brand)} if note is None and data is None else None
+    form = NoteForm(data, instance=instance, initial=initial)
     lines = LineFormSet(data, instance=instance, prefix=LINES_PREFIX)
     if data is not None and all([form.is_valid(), lines.is_valid()]):
         saved = save_note(form, lines, brand=request.brand, actor=request.user)
