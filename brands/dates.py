@@ -14,9 +14,11 @@ from django.utils import formats, timezone
 
 
 def format_day(value: date | datetime | None) -> str:
-    """A date ("2026-12-01" in English, "2026/12/01" in Japanese); a datetime gives its local date."""
-    if value is None:
-        return ""
+    """A date ("2026-12-01" in English, "2026/12/01" in Japanese); a datetime gives its local date.
+
+    Anything else (an empty value, text stored before it was a date) is shown as it is."""
+    if not isinstance(value, date):
+        return str(value or "")
     if isinstance(value, datetime):
         value = timezone.localtime(value) if timezone.is_aware(value) else value
         value = value.date()
@@ -25,8 +27,8 @@ def format_day(value: date | datetime | None) -> str:
 
 def format_moment(value: datetime | None, *, with_zone: bool = False) -> str:
     """A date and time in the active time zone ("2026-12-01 14:05", with_zone: "… JST")."""
-    if value is None:
-        return ""
+    if not isinstance(value, datetime):
+        return format_day(value)
     local = timezone.localtime(value) if timezone.is_aware(value) else value
     text = formats.date_format(local, "DATETIME_FORMAT")
     if with_zone and local.tzinfo is not None:

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from brands.models import Role
 from brands.scoping import brand_scope, scopes_disabled
+from brands.services import member_joined_data
 from notifications.models import Notification
 from notifications.services import notify
 from notifications.tasks import send_notification_email
@@ -34,7 +35,7 @@ def tell(brand, members, joined):
             members=members,
             event="member_joined",
             url=f"/b/{brand.slug}/members/",
-            context={"member": joined},
+            data=member_joined_data(joined),
         )
 
 
