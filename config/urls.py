@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from brands.views import home
+from brands.views import favicon, home
 
 brand_patterns = [
     path("", include("delivery_notes.urls")),
@@ -11,6 +11,8 @@ brand_patterns = [
 
 urlpatterns = [
     path("", home, name="home"),
+    # Browsers ask for /favicon.ico whatever the page says: answer rather than log a 404.
+    path("favicon.ico", favicon),
     path("accounts/", include("brands.account_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("inbound/", include("integrations.inbound_urls")),
