@@ -6,6 +6,8 @@ import csv
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from brands.scoping import scopes_disabled
 from delivery_notes.csv_columns import HEADER
@@ -88,3 +90,20 @@ def test_another_brands_notes_are_never_exported(client, other_brand, brand, not
         {"selected": [notes[0].pk, theirs.pk], "query": ""},
     )
     assert [r["number"] for r in rows(response)] == ["DN-THEIRS"]
+
+
+def test_the_export_reads_a_constant_number_of_queries(staff_client, brand):
+    def export() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as queries:
+            response = staff_client.get(brand_url("note_export", brand))
+            exported = rows(response)
+        return len(queries), len(exported)
+
+    for n in range(3):
+        make_note(brand, number=f"DN-Q-{n}", lines=2)
+    few, rows_few = export()
+    for n in range(3, 30):
+        make_note(brand, number=f"DN-Q-{n}", lines=2)
+    many, rows_many = export()
+    assert (rows_few, rows_many) == (6, 60)
+    assert many == few
