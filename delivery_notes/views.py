@@ -136,13 +136,7 @@ def note_export(request: HttpRequest, brand_slug: str) -> HttpResponse:
     """The list as CSV: GET exports the filtered notes, POST (the list's form) the selection, or
     the filtered notes when nothing is selected. Viewers too: they see the same in the list."""
     if request.method == "POST":
-        data = request.POST
-        chosen = data.get("all_matching") or data.getlist("selected")
-        notes = (
-            selectors.selected_notes(data)
-            if chosen
-            else selectors.filter_notes(QueryDict(data.get("query", "")))
-        )
+        notes = selectors.selected_or_filtered_notes(request.POST)
         encoding = request.POST.get("export_encoding", list_export.UTF8)
     else:
         notes = selectors.filter_notes(request.GET)
