@@ -358,10 +358,15 @@ class ShipmentForm(forms.Form):
         label=_("Carrier"),
         max_length=50,
         required=False,
-        widget=forms.TextInput(attrs={"list": "carrier-codes"}),
+        widget=forms.TextInput(attrs={"list": "carrier-codes", "data-service-input": "id_service"}),
         help_text=_("A carrier code (yamato, sagawa…) links tracking numbers to its site."),
     )
-    service = forms.CharField(label=_("Service"), max_length=100, required=False)
+    service = forms.CharField(
+        label=_("Service"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"list": "services-none"}),
+    )
     tracking_numbers = forms.CharField(
         label=_("Tracking numbers"),
         required=False,
@@ -373,6 +378,9 @@ class ShipmentForm(forms.Form):
     def __init__(self, *args, lines: list[DeliveryNoteLine], remaining: dict[int, int], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["shipped_on"].initial = timezone.localdate()
+        carrier = (self.initial.get("carrier") or "").strip().lower()
+        if carrier:
+            self.fields["service"].widget.attrs["list"] = f"services-{carrier}"
         self.line_fields = []
         for line in lines:
             left = remaining.get(line.pk, 0)

@@ -227,6 +227,8 @@ def note_ship(request: HttpRequest, brand_slug: str, pk: int) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         lines=list(note.lines.all()),
         remaining=remaining,
+        # What the note asked for is what usually ships.
+        initial={"carrier": note.requested_carrier, "service": note.requested_service},
     )
     if form.is_valid():
         record_shipment(

@@ -34,3 +34,22 @@
     e.detail.target.querySelectorAll(selector).forEach(relabel);
   });
 })();
+
+// A carrier input with data-service-input="<id>" makes that service input suggest the carrier's
+// services (templates/delivery_notes/_carrier_services.html: one datalist per carrier code).
+(function () {
+  const selector = "[data-service-input]";
+  const follow = (carrier) => {
+    const service = document.getElementById(carrier.dataset.serviceInput);
+    if (!service) return;
+    const list = document.getElementById("services-" + (carrier.value || "").trim().toLowerCase());
+    service.setAttribute("list", list ? list.id : "services-none");
+  };
+  document.querySelectorAll(selector).forEach(follow);
+  ["change", "input"].forEach((type) => document.body.addEventListener(type, (e) => {
+    if (e.target.matches && e.target.matches(selector)) follow(e.target);
+  }));
+  document.body.addEventListener("htmx:afterSwap", (e) => {
+    e.detail.target.querySelectorAll(selector).forEach(follow);
+  });
+})();

@@ -75,3 +75,11 @@ def test_admins_set_the_pattern_others_cannot(client, admin_client, brand, staff
     assert "not a digit" in response.content.decode()
     client.force_login(staff_member.user)
     assert client.get(brand_url("numbering_settings", brand)).status_code == 403
+
+
+def test_recording_a_shipment_starts_from_the_requested_carrier_and_service(staff_client, brand):
+    note = make_note(brand, number="DN-3", requested_carrier="sagawa", requested_service="HIKYAKU")
+    html = staff_client.get(brand_url("note_ship", brand, pk=note.pk)).content.decode()
+    assert 'name="carrier" value="sagawa"' in html
+    assert 'value="HIKYAKU"' in html and 'list="services-sagawa"' in html
+    assert '<datalist id="services-sagawa"><option value="HIKYAKU">' in html
