@@ -119,6 +119,22 @@ class ProfileForm(SingleLineFieldsMixin, forms.ModelForm):
         fields = ["name", "language"]
 
 
+class NoteNumberingForm(SingleLineFieldsMixin, forms.ModelForm):
+    """Settings → Note numbering: the pattern new notes are offered (delivery_notes.numbering)."""
+
+    class Meta:
+        model = Brand
+        fields = ["note_number_prefix", "note_number_digits"]
+
+    def clean_note_number_prefix(self) -> str:
+        prefix = self.cleaned_data["note_number_prefix"].strip()
+        if prefix[-1:].isdigit():
+            raise forms.ValidationError(
+                _("End the prefix with a letter or a sign (e.g. DN- or 2026-), not a digit.")
+            )
+        return prefix
+
+
 class InviteMemberForm(SingleLineFieldsMixin, forms.Form):
     email = forms.EmailField(label=_("Email"))
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.STAFF)

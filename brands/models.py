@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -93,6 +94,21 @@ class Brand(models.Model):
             "example cdn.shopify.com, or *.example.com for every subdomain). Images from other "
             "hosts are shown as links, so opening a page never contacts a third party."
         ),
+    )
+    # A new note's suggested number: prefix + the next number, zero-padded to `digits`
+    # (DN-00042). Numbers typed by hand stay as typed; see delivery_notes.numbering.
+    note_number_prefix = models.CharField(
+        _("number prefix"),
+        max_length=20,
+        blank=True,
+        default="DN-",
+        help_text=_("Letters before the running number, e.g. DN- or 2026-. May be empty."),
+    )
+    note_number_digits = models.PositiveSmallIntegerField(
+        _("digits"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text=_("The running number is padded with zeros to this many digits."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

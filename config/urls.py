@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 from brands.profile_views import brand_logo, brand_profile_edit
-from brands.views import brand_settings, home
+from brands.views import brand_settings, favicon, home
 
 brand_patterns = [
     path("", include("delivery_notes.urls")),
@@ -16,6 +16,8 @@ brand_patterns = [
 
 urlpatterns = [
     path("", home, name="home"),
+    # Browsers ask for /favicon.ico whatever the page says: answer rather than log a 404.
+    path("favicon.ico", favicon),
     path("accounts/", include("brands.account_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("inbound/", include("integrations.inbound_urls")),

@@ -18,7 +18,7 @@ from delivery_notes.countries import normalize_country_code
 from delivery_notes.line_options import format_options, parse_options
 from delivery_notes.models import HAKOBU, DeliveryNote, DeliveryNoteLine, ShippingStatus
 from delivery_notes.services import lock_note, log_note_saved
-from delivery_notes.tracking import CARRIERS
+from delivery_notes.tracking import CARRIERS, carrier_choices
 from integrations.registry import platforms
 
 PAGE_SIZES = (25, 50, 100)
@@ -170,7 +170,7 @@ class NoteForm(SingleLineFieldsMixin, forms.ModelForm):
         for name, line_sum in self._line_sums().items():
             if self.instance.pk is None or getattr(self.instance, name) == line_sum:
                 self.initial.pop(name, None)
-        self.fields["requested_carrier"].widget.attrs["list"] = "carrier-codes"
+        self._carrier_picker()
         # Picked with the customer type-ahead; scoped: only this brand's customers are valid.
         self.fields["customer"].queryset = Customer.objects.all()
         self.helper = FormHelper()
@@ -200,6 +200,31 @@ class NoteForm(SingleLineFieldsMixin, forms.ModelForm):
                 Row(Column("currency"), Column("total_amount"), Column("total_weight_grams")),
             ),
         )
+
+    def _carrier_picker(self) -> None:
+        """The requested carrier from the known ones (a note's unknown code stays offered), and
+        its services as suggestions (static/js/note-form.js follows the chosen carrier)."""
+        current = (self.instance.requested_carrier or "").strip()
+        choices = [("", _("No preference")), *carrier_choices()]
+        if current and current.lower() not in CARRIERS:
+            choices.append((current, current))
+        field = self.fields["requested_carrier"]
+        field.widget = forms.Select(
+            choices=choices, attrs={"data-service-input": "id_requested_service"}
+        )
+        self._carrier_codes = {code for code, _label in choices}
+        chosen = (
+            self.data.get(self.add_prefix("requested_carrier")) if self.is_bound else current
+        ) or ""
+        self.fields["requested_service"].widget.attrs["list"] = (
+            f"services-{chosen.lower() or 'none'}"
+        )
+
+    def clean_requested_carrier(self) -> str:
+        carrier = self.cleaned_data["requested_carrier"].strip()
+        if carrier not in self._carrier_codes:
+            raise forms.ValidationError(_("Choose one of the listed carriers."))
+        return carrier
 
     def clean_number(self) -> str:
         number = self.cleaned_data["number"].strip()
@@ -363,10 +388,15 @@ class ShipmentForm(SingleLineFieldsMixin, forms.Form):
         label=_("Carrier"),
         max_length=50,
         required=False,
-        widget=forms.TextInput(attrs={"list": "carrier-codes"}),
+        widget=forms.TextInput(attrs={"list": "carrier-codes", "data-service-input": "id_service"}),
         help_text=_("A carrier code (yamato, sagawa…) links tracking numbers to its site."),
     )
-    service = forms.CharField(label=_("Service"), max_length=100, required=False)
+    service = forms.CharField(
+        label=_("Service"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"list": "services-none"}),
+    )
     tracking_numbers = forms.CharField(
         label=_("Tracking numbers"),
         required=False,
@@ -378,6 +408,9 @@ class ShipmentForm(SingleLineFieldsMixin, forms.Form):
     def __init__(self, *args, lines: list[DeliveryNoteLine], remaining: dict[int, int], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["shipped_on"].initial = timezone.localdate()
+        carrier = (self.initial.get("carrier") or "").strip().lower()
+        if carrier:
+            self.fields["service"].widget.attrs["list"] = f"services-{carrier}"
         self.line_fields = []
         for line in lines:
             left = remaining.get(line.pk, 0)

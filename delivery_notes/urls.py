@@ -1,11 +1,13 @@
 from django.urls import path
 
-from delivery_notes import views
+from delivery_notes import settings_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("delivery-notes/", views.note_list, name="note_list"),
+    path("settings/numbering/", settings_views.note_numbering, name="numbering_settings"),
     path("delivery-notes/new/", views.note_create, name="note_create"),
+    path("delivery-notes/export.csv", views.note_export, name="note_export"),
     path("delivery-notes/cancel/", views.note_bulk_cancel, name="note_bulk_cancel"),
     path("delivery-notes/import/", views.note_import, name="note_import"),
     path(

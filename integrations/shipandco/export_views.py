@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from brands.models import Role
 from brands.permissions import role_required
+from delivery_notes.downloads import mark_download
 from delivery_notes.selectors import selected_notes
 from integrations.shipandco import export as services
 from integrations.shipandco.export_tasks import dispatch_export
@@ -72,7 +73,7 @@ def export_create(request: HttpRequest, brand_slug: str) -> HttpResponse:
         export.refresh_from_db()
         clean = export.exported_notes == export.total_notes and not export.warnings
         if export.can_download and clean:
-            return _file_response(export)
+            return mark_download(request, _file_response(export))
     return redirect("shipandco:export_detail", brand_slug=brand_slug, pk=export.pk)
 
 

@@ -74,10 +74,22 @@ document.addEventListener("click", (e) => {
   });
 })();
 
-// Delivery-note list: "Select all on this page" ticks every row; "all matching" is sent as is.
+
+// A carrier input with data-service-input="<id>" makes that service input suggest the carrier's
+// services (templates/delivery_notes/_carrier_services.html: one datalist per carrier code).
 (function () {
-  const pageBox = document.getElementById("select-page");
-  if (!pageBox) return;
-  const rows = document.querySelectorAll("#bulk-form .note-select");
-  pageBox.addEventListener("change", () => rows.forEach((box) => { box.checked = pageBox.checked; }));
+  const selector = "[data-service-input]";
+  const follow = (carrier) => {
+    const service = document.getElementById(carrier.dataset.serviceInput);
+    if (!service) return;
+    const list = document.getElementById("services-" + (carrier.value || "").trim().toLowerCase());
+    service.setAttribute("list", list ? list.id : "services-none");
+  };
+  document.querySelectorAll(selector).forEach(follow);
+  ["change", "input"].forEach((type) => document.body.addEventListener(type, (e) => {
+    if (e.target.matches && e.target.matches(selector)) follow(e.target);
+  }));
+  document.body.addEventListener("htmx:afterSwap", (e) => {
+    e.detail.target.querySelectorAll(selector).forEach(follow);
+  });
 })();

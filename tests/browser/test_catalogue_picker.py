@@ -40,7 +40,9 @@ def test_staff_fills_a_note_from_the_catalogue(page, live_server):  # noqa: F811
     choices.first.click()
     expect(page.locator("input[name=recipient_company]")).to_have_value("株式会社ミドリ雑貨店")
     expect(page.locator("input[name=city]")).to_have_value("渋谷区")
-    expect(page.locator("input[name=requested_carrier]")).to_have_value("yamato")
+    expect(page.locator("[name=requested_carrier]")).to_have_value(
+        "yamato"
+    )  # a select since the carrier picker
     page.locator("input[name=address_line2]").fill("2F")  # the address stays editable
 
     def pick(index: int, field: str, text: str) -> None:

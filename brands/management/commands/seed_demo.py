@@ -91,7 +91,14 @@ class Command(BaseCommand):
         for spec in BRANDS:
             brand, created = Brand.objects.get_or_create(
                 slug=spec["slug"],
-                defaults={"name": spec["name"], "language": "ja", "time_zone": "Asia/Tokyo"},
+                defaults={
+                    "name": spec["name"],
+                    "language": "ja",
+                    "time_zone": "Asia/Tokyo",
+                    # The demo notes are numbered DN-0001…: new ones continue the pattern.
+                    "note_number_prefix": f"{spec['prefix']}-",
+                    "note_number_digits": 4,
+                },
             )
             with transaction.atomic(), brand_scope(brand), translation.override(brand.language):
                 memberships = [self._member(brand, *member) for member in spec["members"]]
