@@ -1,0 +1,189 @@
+"""The picking list PDF: what is still to ship from a selection of notes, by warehouse location.
+
+A picker walks the warehouse once: rows are grouped by location (sorted the way shelves are
+numbered: A-2 before A-10; lines without a location last), and the same item at the same
+location is one row with the total to pick and the notes it is for. Quantities are what has not
+shipped yet; notes with nothing left (cancelled, shipped, or all shipped) are named as left out.
+"""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import IO
+
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, Spacer, Table, TableStyle
+
+from brands.models import Brand
+from delivery_notes.documents import layout
+from delivery_notes.documents.layout import CONTENT_WIDTH, GroupStart, PageGroup, Styles, text
+from delivery_notes.documents.sources import remaining_quantities
+from delivery_notes.models import DeliveryNote
+
+TICK_SIZE = 4 * mm
+LINE_GRID = (0.75, 0.75, 0.75)
+LOCATION_FILL = (0.9, 0.9, 0.9)
+
+
+@dataclass
+class PickRow:
+    location: str
+    sku: str
+    name: str
+    options: str
+    quantity: int = 0
+    notes: list[tuple[str, int]] = field(default_factory=list)  # (note number, pieces)
+
+
+@dataclass
+class PickingList:
+    rows: list[PickRow]
+    note_numbers: list[str]  # notes with something to pick, in selection order
+    left_out: list[str]  # selected notes with nothing left to ship
+
+    @property
+    def pieces(self) -> int:
+        return sum(row.quantity for row in self.rows)
+
+
+def _shelf_key(location: str) -> tuple:
+    """Natural order of shelf names; no location sorts last."""
+    parts = re.split(r"(\d+)", location.strip().upper())
+    return (not location.strip(), [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts])
+
+
+def collect(
+    notes: Iterable[DeliveryNote], *, on_note_done: Callable[[], None] | None = None
+) -> PickingList:
+    """The rows to pick from `notes` (prefetched by `sources.document_notes`)."""
+    rows: dict[tuple, PickRow] = {}
+    numbers: list[str] = []
+    left_out: list[str] = []
+    for note in notes:
+        remaining = remaining_quantities(note)
+        if not remaining:
+            left_out.append(note.number)
+        else:
+            numbers.append(note.number)
+        for line in note.lines.all():
+            pieces = remaining.get(line.id, 0)
+            if pieces <= 0:
+                continue
+            location = line.warehouse_location.strip()
+            key = (location, line.sku, line.name, line.options_display)
+            row = rows.setdefault(key, PickRow(location, line.sku, line.name, line.options_display))
+            row.quantity += pieces
+            row.notes.append((note.number, pieces))
+        if on_note_done:
+            on_note_done()
+    ordered = sorted(
+        rows.values(), key=lambda r: (_shelf_key(r.location), r.sku, r.name, r.options)
+    )
+    return PickingList(rows=ordered, note_numbers=numbers, left_out=left_out)
+
+
+def picking_list_pdf(
+    notes: Iterable[DeliveryNote],
+    brand: Brand,
+    out: IO[bytes],
+    *,
+    on_note_done: Callable[[], None] | None = None,
+) -> PickingList:
+    """Write the picking list of `notes` to `out` (in the active language); returns its content."""
+    styles = layout.styles()
+    picking = collect(notes, on_note_done=on_note_done)
+    now = timezone.localtime(timezone.now(), zoneinfo.ZoneInfo(brand.time_zone))
+    created = date_format(now, "DATETIME_FORMAT")
+    count = ngettext("%(count)d note", "%(count)d notes", len(picking.note_numbers)) % {
+        "count": len(picking.note_numbers)
+    }
+    group = PageGroup(running_header=" · ".join((_("Picking list"), brand.name, count, created)))
+    story: list[Flowable] = [GroupStart(group), text(_("Picking list"), styles.title)]
+    story.append(text(f"{brand.name} · {created}", styles.body))
+    summary = ngettext(
+        "%(notes)s, %(pieces)d piece to pick.",
+        "%(notes)s, %(pieces)d pieces to pick.",
+        picking.pieces,
+    ) % {"notes": count, "pieces": picking.pieces}
+    story += [Spacer(1, 2 * mm), text(summary, styles.heading)]
+    story.append(text(", ".join(picking.note_numbers), styles.body))
+    if picking.left_out:
+        story.append(Spacer(1, 2 * mm))
+        story.append(
+            text(
+                _("Left out, nothing left to ship: %(numbers)s")
+                % {"numbers": ", ".join(picking.left_out)},
+                styles.small,
+            )
+        )
+    story.append(Spacer(1, 5 * mm))
+    if picking.rows:
+        story.append(_rows_table(picking.rows, styles))
+    else:
+        story.append(text(_("Nothing to pick."), styles.body))
+    layout.build(out, story, title=_("Picking list"), author=brand.name)
+    return picking
+
+
+class TickBox(Flowable):
+    """An empty square to tick by hand."""
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return TICK_SIZE, TICK_SIZE
+
+    def draw(self) -> None:
+        self.canv.setLineWidth(0.8)
+        self.canv.rect(0, 0, TICK_SIZE, TICK_SIZE)
+
+
+def _rows_table(rows: list[PickRow], styles: Styles) -> Table:
+    """One table: a shaded row per location, then its items (the title row repeats per page)."""
+    header = [_("Picked"), _("SKU"), _("Name"), _("Quantity"), _("Delivery notes")]
+    data: list[list] = [
+        [
+            text(label, styles.small_right if i == 3 else styles.small)
+            for i, label in enumerate(header)
+        ]
+    ]
+    commands = [
+        ("FONT", (0, 0), (-1, -1), styles.font),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.4, LINE_GRID),
+        ("ALIGN", (3, 0), (3, -1), "RIGHT"),
+    ]
+    location = None
+    for row in rows:
+        if row.location != location or len(data) == 1:
+            location = row.location
+            label = _("Location: %(location)s") % {"location": location} if location else None
+            data.append([text(label or _("No location"), styles.heading), "", "", "", ""])
+            index = len(data) - 1
+            commands += [
+                ("SPAN", (0, index), (-1, index)),
+                ("BACKGROUND", (0, index), (-1, index), LOCATION_FILL),
+            ]
+        name = [text(row.name, styles.body)]
+        if row.options:
+            name.append(text(row.options, styles.small))
+        notes = ", ".join(f"{number} ×{pieces}" for number, pieces in row.notes)
+        data.append(
+            [
+                TickBox(),
+                text(row.sku, styles.body),
+                name,
+                text(row.quantity, styles.quantity),
+                text(notes, styles.small),
+            ]
+        )
+    widths = [14 * mm, 32 * mm, None, 18 * mm, 48 * mm]
+    fixed = sum(width for width in widths if width)
+    table = Table(data, colWidths=[w or CONTENT_WIDTH - fixed for w in widths], repeatRows=1)
+    table.setStyle(TableStyle(commands))
+    return table
