@@ -29,6 +29,7 @@ LANGUAGE_BRAND = "brand"
 LANGUAGE_RECIPIENT = "recipient"
 LINE_GRID = (0.75, 0.75, 0.75)
 HEADER_FILL = (0.93, 0.93, 0.93)
+SKU_FITS = 16  # characters of a SKU that fit its column unwrapped
 
 
 @dataclass(frozen=True)
@@ -121,11 +122,15 @@ def _top(note: DeliveryNote, letterhead: Letterhead, styles: Styles) -> Table:
     if note.order_reference:
         meta.append((_("Order reference"), note.order_reference))
     meta_table = Table(
-        [[text(label, styles.small), text(value, styles.body)] for label, value in meta],
+        [[label, value if len(value) <= 36 else text(value, styles.body)] for label, value in meta],
         colWidths=[28 * mm, 62 * mm],
         hAlign="LEFT",
     )
-    meta_table.setStyle(_plain_cells())
+    style = _plain_cells()
+    style.add("FONT", (0, 0), (0, -1), styles.font, styles.small.fontSize)
+    style.add("TEXTCOLOR", (0, 0), (0, -1), layout.GREY)
+    style.add("FONT", (1, 0), (1, -1), styles.font, styles.body.fontSize)
+    meta_table.setStyle(style)
     left = [
         text(_("Delivery note"), styles.title),
         meta_table,
@@ -140,14 +145,18 @@ def _top(note: DeliveryNote, letterhead: Letterhead, styles: Styles) -> Table:
 
 
 def _recipient(note: DeliveryNote, styles: Styles) -> list[Flowable]:
-    """The recipient in the address's own order; Japanese adds the honorific (様 / 御中)."""
+    """The recipient as the post expects it: in Japan the address comes first and the names
+    after it, with the honorific of a Japanese document (様, or 御中 for a company alone);
+    elsewhere the names come first."""
     japanese = translation.get_language() == "ja"
-    lines = layout.address_lines(note)
+    names = []
     if note.recipient_company:
         honorific = " 御中" if japanese and not note.recipient_name else ""
-        lines.append(f"{note.recipient_company}{honorific}")
+        names.append(f"{note.recipient_company}{honorific}")
     if note.recipient_name:
-        lines.append(f"{note.recipient_name}{' 様' if japanese else ''}")
+        names.append(f"{note.recipient_name}{' 様' if japanese else ''}")
+    address = layout.address_lines(note)
+    lines = address + names if note.country_code == "JP" else names + address
     blocks: list[Flowable] = [text("\n".join(lines), styles.company)]
     if note.phone:
         blocks.append(text(_("Phone: %(phone)s") % {"phone": note.phone}, styles.body))
@@ -175,8 +184,9 @@ def _lines_table(note: DeliveryNote, styles: Styles, show_prices: bool) -> Table
     table.setStyle(
         TableStyle(
             [
-                ("FONT", (0, 0), (-1, -1), styles.font),
+                ("FONT", (0, 0), (-1, -1), styles.font, styles.body.fontSize),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 1), (-1, -1), 4),
                 ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
                 ("LINEBELOW", (0, 0), (-1, -1), 0.4, LINE_GRID),
                 ("ALIGN", (3, 0), (-1, -1), "RIGHT"),
@@ -188,22 +198,17 @@ def _lines_table(note: DeliveryNote, styles: Styles, show_prices: bool) -> Table
 
 def _line_row(
     number: int, line: DeliveryNoteLine, currency: str, styles: Styles, show_prices: bool
-) -> list[Flowable]:
+) -> list:
+    """Short values as plain strings (drawn as they are, much faster than paragraphs); only the
+    name, which may wrap, is a paragraph."""
     name = [text(line.name, styles.body)]
     if line.options_display:
         name.append(text(line.options_display, styles.small))
-    row = [
-        text(number, styles.body),
-        text(line.sku, styles.body),
-        name,
-        text(line.quantity, styles.right),
-    ]
+    sku = line.sku if len(line.sku) <= SKU_FITS else text(line.sku, styles.body)
+    row = [str(number), sku, name, str(line.quantity)]
     if show_prices:
         amount = line.unit_price * line.quantity
-        row += [
-            text(layout.money(line.unit_price, currency), styles.right),
-            text(layout.money(amount, currency), styles.right),
-        ]
+        row += [layout.money(line.unit_price, currency), layout.money(amount, currency)]
     return row
 
 
@@ -227,12 +232,10 @@ def _totals(note: DeliveryNote, styles: Styles, show_prices: bool) -> Flowable:
                 layout.money(note.total_amount, currency),
             )
         )
-    table = Table(
-        [[text(label, styles.right), text(value, styles.right)] for label, value in rows],
-        colWidths=[60 * mm, 30 * mm],
-        hAlign="RIGHT",
-    )
+    table = Table([list(row) for row in rows], colWidths=[60 * mm, 30 * mm], hAlign="RIGHT")
     style = _plain_cells()
+    style.add("FONT", (0, 0), (-1, -1), styles.font, styles.body.fontSize)
+    style.add("ALIGN", (0, 0), (-1, -1), "RIGHT")
     style.add("LINEABOVE", (0, -1), (-1, -1), 0.8, (0, 0, 0))
     table.setStyle(style)
     return KeepTogether(table)

@@ -28,6 +28,7 @@ from delivery_notes.documents.sources import remaining_quantities
 from delivery_notes.models import DeliveryNote
 
 TICK_SIZE = 4 * mm
+NOTES_PER_ROW = 24  # "DN-00012 ×2" references in one table row (a row cannot split)
 LINE_GRID = (0.75, 0.75, 0.75)
 LOCATION_FILL = (0.9, 0.9, 0.9)
 
@@ -172,16 +173,23 @@ def _rows_table(rows: list[PickRow], styles: Styles) -> Table:
         name = [text(row.name, styles.body)]
         if row.options:
             name.append(text(row.options, styles.small))
-        notes = ", ".join(f"{number} ×{pieces}" for number, pieces in row.notes)
-        data.append(
-            [
-                TickBox(),
-                text(row.sku, styles.body),
-                name,
-                text(row.quantity, styles.quantity),
-                text(notes, styles.small),
-            ]
-        )
+        # A row must fit on a page: the notes it is for continue on rows of their own.
+        for start in range(0, len(row.notes), NOTES_PER_ROW):
+            notes = ", ".join(
+                f"{number} ×{pieces}" for number, pieces in row.notes[start : start + NOTES_PER_ROW]
+            )
+            if start:
+                data.append(["", "", "", "", text(notes, styles.small)])
+                continue
+            data.append(
+                [
+                    TickBox(),
+                    text(row.sku, styles.body),
+                    name,
+                    text(row.quantity, styles.quantity),
+                    text(notes, styles.small),
+                ]
+            )
     widths = [14 * mm, 32 * mm, None, 18 * mm, 48 * mm]
     fixed = sum(width for width in widths if width)
     table = Table(data, colWidths=[w or CONTENT_WIDTH - fixed for w in widths], repeatRows=1)
