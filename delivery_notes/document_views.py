@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import io
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -94,6 +96,20 @@ def notes_print(request: HttpRequest, brand_slug: str) -> HttpResponse:
     )
     dispatch_document(job)
     return redirect("document_job", brand_slug=brand_slug, pk=job.pk)
+
+
+@role_required(Role.VIEWER)
+def document_list(request: HttpRequest, brand_slug: str) -> HttpResponse:
+    """Past bulk prints of the brand, their files downloadable until the retention ends."""
+    documents = DocumentJob.objects.select_related("created_by").order_by("-created_at", "-id")
+    return render(
+        request,
+        "delivery_notes/document_list.html",
+        {
+            "page": Paginator(documents, 25).get_page(request.GET.get("page")),
+            "retention_days": settings.DOCUMENTS_RETENTION_DAYS,
+        },
+    )
 
 
 @role_required(Role.VIEWER)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("delivery-notes/new/", views.note_create, name="note_create"),
     path("delivery-notes/cancel/", views.note_bulk_cancel, name="note_bulk_cancel"),
     path("delivery-notes/print/", document_views.notes_print, name="notes_print"),
+    path("delivery-notes/documents/", document_views.document_list, name="document_list"),
     path("delivery-notes/documents/<int:pk>/", document_views.document_job, name="document_job"),
     path(
         "delivery-notes/documents/<int:pk>/status/",

@@ -28,6 +28,7 @@ from delivery_notes.documents.sources import remaining_quantities
 from delivery_notes.models import DeliveryNote
 
 TICK_SIZE = 4 * mm
+SKU_FITS = 18  # characters of a SKU that fit its column unwrapped
 NOTES_PER_ROW = 24  # "DN-00012 ×2" references in one table row (a row cannot split)
 LINE_GRID = (0.75, 0.75, 0.75)
 LOCATION_FILL = (0.9, 0.9, 0.9)
@@ -145,7 +146,11 @@ class TickBox(Flowable):
 
 
 def _rows_table(rows: list[PickRow], styles: Styles) -> Table:
-    """One table: a shaded row per location, then its items (the title row repeats per page)."""
+    """One table: a shaded row per location, then its items (the title row repeats per page).
+
+    A location's title is kept with its first item, and an item with its continuation rows,
+    so no page ends on a title or splits an item away from its tick box.
+    """
     header = [_("Picked"), _("SKU"), _("Name"), _("Quantity"), _("Delivery notes")]
     data: list[list] = [
         [
@@ -153,43 +158,39 @@ def _rows_table(rows: list[PickRow], styles: Styles) -> Table:
             for i, label in enumerate(header)
         ]
     ]
-    commands = [
-        ("FONT", (0, 0), (-1, -1), styles.font),
+    commands: list[tuple] = [
+        ("FONT", (0, 0), (-1, -1), styles.font, styles.body.fontSize),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.4, LINE_GRID),
-        ("ALIGN", (3, 0), (3, -1), "RIGHT"),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.4, LINE_GRID),
     ]
     location = None
     for row in rows:
-        if row.location != location or len(data) == 1:
+        first = len(data)
+        if row.location != location or first == 1:
             location = row.location
             label = _("Location: %(location)s") % {"location": location} if location else None
             data.append([text(label or _("No location"), styles.heading), "", "", "", ""])
-            index = len(data) - 1
             commands += [
-                ("SPAN", (0, index), (-1, index)),
-                ("BACKGROUND", (0, index), (-1, index), LOCATION_FILL),
+                ("SPAN", (0, first), (-1, first)),
+                ("BACKGROUND", (0, first), (-1, first), LOCATION_FILL),
             ]
         name = [text(row.name, styles.body)]
         if row.options:
             name.append(text(row.options, styles.small))
         # A row must fit on a page: the notes it is for continue on rows of their own.
-        for start in range(0, len(row.notes), NOTES_PER_ROW):
-            notes = ", ".join(
-                f"{number} ×{pieces}" for number, pieces in row.notes[start : start + NOTES_PER_ROW]
-            )
-            if start:
-                data.append(["", "", "", "", text(notes, styles.small)])
-                continue
-            data.append(
-                [
-                    TickBox(),
-                    text(row.sku, styles.body),
-                    name,
-                    text(row.quantity, styles.quantity),
-                    text(notes, styles.small),
-                ]
-            )
+        chunks = [row.notes[i : i + NOTES_PER_ROW] for i in range(0, len(row.notes), NOTES_PER_ROW)]
+        for index, chunk in enumerate(chunks):
+            notes = text(", ".join(f"{number} ×{pieces}" for number, pieces in chunk), styles.small)
+            if index:
+                data.append(["", "", "", "", notes])
+            else:
+                sku = row.sku if len(row.sku) <= SKU_FITS else text(row.sku, styles.body)
+                data.append([TickBox(), sku, name, text(row.quantity, styles.quantity), notes])
+        last = len(data) - 1
+        commands += [
+            ("NOSPLIT", (0, first), (-1, min(last, first + 2))),
+            ("LINEBELOW", (0, last), (-1, last), 0.4, LINE_GRID),
+        ]
     widths = [14 * mm, 32 * mm, None, 18 * mm, 48 * mm]
     fixed = sum(width for width in widths if width)
     table = Table(data, colWidths=[w or CONTENT_WIDTH - fixed for w in widths], repeatRows=1)

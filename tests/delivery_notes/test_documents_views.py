@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import pytest
@@ -122,6 +123,8 @@ def test_a_large_selection_is_built_in_the_background_and_kept(
     assert "hx-trigger" not in status.content.decode()  # finished: polling stops
     download = viewer_client.get(brand_url("document_job_download", brand, pk=job.pk))
     assert len(pdf_pages(streamed(download))) == 3
+    past = viewer_client.get(brand_url("document_list", brand)).content.decode()
+    assert brand_url("document_job_download", brand, pk=job.pk) in past
 
 
 def test_a_waiting_job_shows_its_progress_and_polls(viewer_client, brand):
@@ -169,6 +172,8 @@ def test_another_brands_job_answers_404(viewer_client, brand, other_brand):
         jobs.run_job(job.pk)
     for name in ("document_job", "document_job_status", "document_job_download"):
         assert viewer_client.get(brand_url(name, brand, pk=job.pk)).status_code == 404
+    past = viewer_client.get(brand_url("document_list", brand)).content.decode()
+    assert f"/documents/{job.pk}/" not in past
 
 
 def test_old_files_are_deleted_and_the_record_kept(brand):
@@ -187,3 +192,30 @@ def test_old_files_are_deleted_and_the_record_kept(brand):
     with scopes_disabled():
         job.refresh_from_db()
     assert not job.file and job.file_deleted_at is not None and not job.can_download
+
+
+@pytest.mark.parametrize("kind", list(DocumentJob.Kind.values))
+def test_progress_is_reported_once_per_note(brand, kind):
+    notes = [make_note(brand, lines=2) for _ in range(4)]
+    calls = []
+    with brand_scope(brand):
+        jobs.render(
+            kind,
+            [n.pk for n in notes],
+            brand,
+            DeliveryNoteOptions(),
+            io.BytesIO(),
+            on_note_done=lambda: calls.append(1),
+        )
+    assert len(calls) == 4
+
+
+def test_printing_many_notes_takes_no_query_per_note(brand, django_assert_max_num_queries):
+    few = [make_note(brand, lines=2).pk for _ in range(2)]
+    many = [make_note(brand, lines=2).pk for _ in range(30)]
+    with brand_scope(brand):
+        for ids in (few, many):
+            with django_assert_max_num_queries(5):  # profile, notes, lines, shipments, lines
+                jobs.render(
+                    DocumentJob.Kind.DELIVERY_NOTES, ids, brand, DeliveryNoteOptions(), io.BytesIO()
+                )
