@@ -16,6 +16,7 @@ from typing import IO
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer, Table, TableStyle
 
@@ -107,9 +108,9 @@ def note_story(
     story.append(Spacer(1, 3 * mm))
     story.append(_totals(note, styles, show_prices))
     if note.customer_notes.strip():
-        story.append(_boxed(_("Customer notes"), note.customer_notes, styles))
+        story += _boxed(_("Customer notes"), note.customer_notes, styles)
     if note.is_gift and note.gift_message.strip():
-        story.append(_boxed(_("Gift message"), note.gift_message, styles))
+        story += _boxed(_("Gift message"), note.gift_message, styles)
     return story
 
 
@@ -241,19 +242,22 @@ def _totals(note: DeliveryNote, styles: Styles, show_prices: bool) -> Flowable:
     return KeepTogether(table)
 
 
-def _boxed(title: str, body: str, styles: Styles) -> Flowable:
-    table = Table(
-        [[text(title, styles.small)], [text(body, styles.body)]], colWidths=[CONTENT_WIDTH]
+def _boxed(title: str, body: str, styles: Styles) -> list[Flowable]:
+    """A titled, framed paragraph. A paragraph (unlike a table cell) splits across pages, so
+    however long the customer wrote, the note still prints."""
+    framed = ParagraphStyle(
+        "framed",
+        parent=styles.body,
+        borderWidth=0.5,
+        borderColor=LINE_GRID,
+        borderPadding=(2 * mm, 2 * mm),
+        leftIndent=2 * mm,
+        rightIndent=2 * mm,
     )
-    table.setStyle(
-        TableStyle(
-            [
-                ("BOX", (0, 0), (-1, -1), 0.5, LINE_GRID),
-                ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
-            ]
-        )
-    )
-    return KeepTogether([Spacer(1, 4 * mm), table])
+    return [
+        KeepTogether([Spacer(1, 4 * mm), text(title, styles.small), Spacer(1, 3 * mm)]),
+        text(body, framed),
+    ]
 
 
 def _plain_cells() -> TableStyle:

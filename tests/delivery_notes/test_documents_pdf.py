@@ -246,3 +246,11 @@ def test_an_item_on_many_notes_continues_over_rows_and_pages(japanese_brand):
     text = squeeze("".join(pages))
     assert len(pages) > 1 and "MANY-000×1" in text and "MANY-399×1" in text
     assert "MUG400" in text  # one row: 400 mugs to pick
+
+
+def test_a_very_long_customer_note_continues_on_the_next_page(japanese_brand):
+    message = "\n".join(f"{n}行目：配送についてのお願い。" for n in range(200))
+    note = note_with_lines(japanese_brand, 1, customer_notes=message)
+    pages = pdf_pages(delivery_pdf(japanese_brand, [note]), keep_as="long-customer-note")
+    text = squeeze("".join(pages))
+    assert len(pages) >= 3 and "0行目" in text and "199行目" in text
