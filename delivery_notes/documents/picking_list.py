@@ -127,7 +127,7 @@ def picking_list_pdf(
         )
     story.append(Spacer(1, 5 * mm))
     if picking.rows:
-        story.append(_rows_table(picking.rows, styles))
+        story += _rows_tables(picking.rows, styles)
     else:
         story.append(text(_("Nothing to pick."), styles.body))
     layout.build(out, story, title=_("Picking list"), author=brand.name)
@@ -145,35 +145,46 @@ class TickBox(Flowable):
         self.canv.rect(0, 0, TICK_SIZE, TICK_SIZE)
 
 
-def _rows_table(rows: list[PickRow], styles: Styles) -> Table:
-    """One table: a shaded row per location, then its items (the title row repeats per page).
+WIDTHS = [14 * mm, 32 * mm, None, 18 * mm, 48 * mm]
+COLUMN_WIDTHS = [w or CONTENT_WIDTH - sum(x for x in WIDTHS if x) for w in WIDTHS]
 
-    A location's title is kept with its first item, and an item with its continuation rows,
-    so no page ends on a title or splits an item away from its tick box.
-    """
+
+def _rows_tables(rows: list[PickRow], styles: Styles) -> list[Flowable]:
+    """The column titles, then one table per location whose shaded title row repeats on every
+    page the location runs over, so a picker always knows which shelf a row is on."""
     header = [_("Picked"), _("SKU"), _("Name"), _("Quantity"), _("Delivery notes")]
-    data: list[list] = [
+    titles = Table(
         [
-            text(label, styles.small_right if i == 3 else styles.small)
-            for i, label in enumerate(header)
-        ]
-    ]
+            [
+                text(label, styles.small_right if i == 3 else styles.small)
+                for i, label in enumerate(header)
+            ]
+        ],
+        colWidths=COLUMN_WIDTHS,
+    )
+    titles.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, 0), 0.4, LINE_GRID)]))
+    tables: list[Flowable] = [titles]
+    by_location: dict[str, list[PickRow]] = {}
+    for row in rows:  # already in shelf order
+        by_location.setdefault(row.location, []).append(row)
+    for location, items in by_location.items():
+        tables.append(_location_table(location, items, styles))
+    return tables
+
+
+def _location_table(location: str, rows: list[PickRow], styles: Styles) -> Table:
+    """A location's items; its title is kept with the first item, an item with its continuation
+    rows (the notes of an item on many notes), so no page splits them apart."""
+    label = _("Location: %(location)s") % {"location": location} if location else _("No location")
+    data: list[list] = [[text(label, styles.heading), "", "", "", ""]]
     commands: list[tuple] = [
         ("FONT", (0, 0), (-1, -1), styles.font, styles.body.fontSize),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.4, LINE_GRID),
+        ("SPAN", (0, 0), (-1, 0)),
+        ("BACKGROUND", (0, 0), (-1, 0), LOCATION_FILL),
     ]
-    location = None
     for row in rows:
         first = len(data)
-        if row.location != location or first == 1:
-            location = row.location
-            label = _("Location: %(location)s") % {"location": location} if location else None
-            data.append([text(label or _("No location"), styles.heading), "", "", "", ""])
-            commands += [
-                ("SPAN", (0, first), (-1, first)),
-                ("BACKGROUND", (0, first), (-1, first), LOCATION_FILL),
-            ]
         name = [text(row.name, styles.body)]
         if row.options:
             name.append(text(row.options, styles.small))
@@ -187,12 +198,11 @@ def _rows_table(rows: list[PickRow], styles: Styles) -> Table:
                 sku = row.sku if len(row.sku) <= SKU_FITS else text(row.sku, styles.body)
                 data.append([TickBox(), sku, name, text(row.quantity, styles.quantity), notes])
         last = len(data) - 1
+        keep_from = 0 if first == 1 else first
         commands += [
-            ("NOSPLIT", (0, first), (-1, min(last, first + 2))),
+            ("NOSPLIT", (0, keep_from), (-1, min(last, first + 1))),
             ("LINEBELOW", (0, last), (-1, last), 0.4, LINE_GRID),
         ]
-    widths = [14 * mm, 32 * mm, None, 18 * mm, 48 * mm]
-    fixed = sum(width for width in widths if width)
-    table = Table(data, colWidths=[w or CONTENT_WIDTH - fixed for w in widths], repeatRows=1)
+    table = Table(data, colWidths=COLUMN_WIDTHS, repeatRows=1)
     table.setStyle(TableStyle(commands))
     return table

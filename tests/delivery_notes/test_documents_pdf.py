@@ -246,6 +246,8 @@ def test_an_item_on_many_notes_continues_over_rows_and_pages(japanese_brand):
     text = squeeze("".join(pages))
     assert len(pages) > 1 and "MANY-000×1" in text and "MANY-399×1" in text
     assert "MUG400" in text  # one row: 400 mugs to pick
+    tabled = pages[1:]  # the first page lists the 400 note numbers
+    assert tabled and all("No location" in page for page in tabled)  # the title repeats
 
 
 def test_a_very_long_customer_note_continues_on_the_next_page(japanese_brand):
