@@ -82,6 +82,16 @@ def notes_print(request: HttpRequest, brand_slug: str) -> HttpResponse:
     if not note_ids:
         messages.warning(request, _("Select at least one delivery note to print."))
         return redirect(_list_url(request))
+    if len(note_ids) > settings.DOCUMENTS_MAX_NOTES:
+        messages.error(
+            request,
+            _(
+                "%(count)d notes are selected; one PDF holds at most %(limit)d. "
+                "Narrow the filter (for example by issue date) and print in parts."
+            )
+            % {"count": len(note_ids), "limit": settings.DOCUMENTS_MAX_NOTES},
+        )
+        return redirect(_list_url(request))
     if jobs.runs_inline(note_ids):
         out = io.BytesIO()
         jobs.render(form.kind, note_ids, request.brand, form.options, out)

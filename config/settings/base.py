@@ -200,6 +200,8 @@ SHIPANDCO_EXPORT_RETENTION_DAYS = env.int("SHIPANDCO_EXPORT_RETENTION_DAYS", def
 # whose file is kept this many days (the record stays).
 DOCUMENTS_SYNC_MAX_NOTES = env.int("DOCUMENTS_SYNC_MAX_NOTES", default=50)
 DOCUMENTS_RETENTION_DAYS = env.int("DOCUMENTS_RETENTION_DAYS", default=30)
+# One PDF holds at most this many notes (a worker lays the whole document out in memory).
+DOCUMENTS_MAX_NOTES = env.int("DOCUMENTS_MAX_NOTES", default=3000)
 
 # Every platform's own periodic tasks are added from its declaration (config/celery.py).
 CELERY_BEAT_SCHEDULE = {

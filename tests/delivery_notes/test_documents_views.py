@@ -104,6 +104,17 @@ def test_nothing_selected_says_so_and_keeps_the_filter(viewer_client, brand):
     assert "Select at least one delivery note to print." in page
 
 
+def test_a_selection_too_large_for_one_pdf_says_so(viewer_client, brand, settings):
+    settings.DOCUMENTS_MAX_NOTES = 2
+    notes = [make_note(brand) for _ in range(3)]
+    response = bulk(viewer_client, brand, selected=[n.pk for n in notes], query="status=unshipped")
+    assert response.status_code == 302 and response["Location"].endswith("?status=unshipped")
+    page = viewer_client.get(response["Location"]).content.decode()
+    assert "3 notes are selected; one PDF holds at most 2." in page
+    with scopes_disabled():
+        assert not DocumentJob.objects.exists()
+
+
 def test_a_large_selection_is_built_in_the_background_and_kept(
     viewer_client, brand, settings, django_capture_on_commit_callbacks
 ):
