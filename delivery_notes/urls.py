@@ -1,6 +1,6 @@
 from django.urls import path
 
-from delivery_notes import settings_views, views
+from delivery_notes import document_views, settings_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -9,6 +9,19 @@ urlpatterns = [
     path("delivery-notes/new/", views.note_create, name="note_create"),
     path("delivery-notes/export.csv", views.note_export, name="note_export"),
     path("delivery-notes/cancel/", views.note_bulk_cancel, name="note_bulk_cancel"),
+    path("delivery-notes/print/", document_views.notes_print, name="notes_print"),
+    path("delivery-notes/documents/", document_views.document_list, name="document_list"),
+    path("delivery-notes/documents/<int:pk>/", document_views.document_job, name="document_job"),
+    path(
+        "delivery-notes/documents/<int:pk>/status/",
+        document_views.document_job_status,
+        name="document_job_status",
+    ),
+    path(
+        "delivery-notes/documents/<int:pk>/download/",
+        document_views.document_job_download,
+        name="document_job_download",
+    ),
     path("delivery-notes/import/", views.note_import, name="note_import"),
     path(
         "delivery-notes/import/template.csv",
@@ -24,4 +37,10 @@ urlpatterns = [
     path("delivery-notes/<int:pk>/edit/", views.note_edit, name="note_edit"),
     path("delivery-notes/<int:pk>/cancel/", views.note_cancel, name="note_cancel"),
     path("delivery-notes/<int:pk>/ship/", views.note_ship, name="note_ship"),
+    path("delivery-notes/<int:pk>/print/", document_views.note_print, name="note_print"),
+    path(
+        "delivery-notes/<int:pk>/document.pdf",
+        document_views.note_document,
+        name="note_document",
+    ),
 ]

@@ -232,6 +232,12 @@ SYNC_RUN_RETENTION_DAYS = env.int("SYNC_RUN_RETENTION_DAYS", default=30)
 # are kept this many days (the export record stays).
 SHIPANDCO_EXPORT_SYNC_MAX_NOTES = env.int("SHIPANDCO_EXPORT_SYNC_MAX_NOTES", default=500)
 SHIPANDCO_EXPORT_RETENTION_DAYS = env.int("SHIPANDCO_EXPORT_RETENTION_DAYS", default=30)
+# Printed documents (PDF): up to this many notes print at once, more are built in a Celery task
+# whose file is kept this many days (the record stays).
+DOCUMENTS_SYNC_MAX_NOTES = env.int("DOCUMENTS_SYNC_MAX_NOTES", default=50)
+DOCUMENTS_RETENTION_DAYS = env.int("DOCUMENTS_RETENTION_DAYS", default=30)
+# One PDF holds at most this many notes (a worker lays the whole document out in memory).
+DOCUMENTS_MAX_NOTES = env.int("DOCUMENTS_MAX_NOTES", default=3000)
 
 # Every platform's own periodic tasks are added from its declaration (config/celery.py).
 CELERY_BEAT_SCHEDULE = {
@@ -241,6 +247,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=0),
     },
     "integrations-send-outbox": {"task": "integrations.tasks.send_outbox", "schedule": 60.0},
+    "delivery-notes-purge-documents": {
+        "task": "delivery_notes.tasks.purge_document_files",
+        "schedule": crontab(hour=3, minute=45),
+    },
     "integrations-prune-sync-runs": {
         "task": "integrations.tasks.prune_sync_runs",
         "schedule": crontab(hour=3, minute=15),

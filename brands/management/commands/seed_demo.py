@@ -36,7 +36,7 @@ from brands.management.demo_data import (
     plan_notes,
     variants,
 )
-from brands.models import Brand, Membership, Role, User
+from brands.models import Brand, BrandProfile, Membership, Role, User
 from brands.scoping import brand_scope
 from brands.services import announce_new_member
 from delivery_notes.catalogue.models import Customer
@@ -104,6 +104,7 @@ class Command(BaseCommand):
                 memberships = [self._member(brand, *member) for member in spec["members"]]
                 notes = self._notes(brand, spec, memberships)
                 if brand.slug == "demo":
+                    self._profile(brand)
                     self._shipandco(brand)
                     self._shipstation(brand, memberships[0])
             verb = "created" if created else "checked"
@@ -113,6 +114,23 @@ class Command(BaseCommand):
                 "Demo logins (password 'demo'): "
                 + ", ".join(email for spec in BRANDS for email, *_ in spec["members"])
             )
+        )
+
+    def _profile(self, brand: Brand) -> None:
+        """The sender of the demo's documents (letterhead of its delivery notes)."""
+        BrandProfile.objects.get_or_create(
+            brand=brand,
+            defaults={
+                "company_name": "株式会社デモブランド",
+                "postal_code": "600-8216",
+                "prefecture": "京都府",
+                "city": "京都市下京区",
+                "address_line1": "東塩小路町721-1",
+                "phone": "075-000-1111",
+                "email": "ship@demo.example",
+                "registration_number": "T1234567890123",
+                "footer_text": "返品・交換は商品到着後7日以内にご連絡ください。",
+            },
         )
 
     def _member(self, brand: Brand, email: str, name: str, language: str, role: str) -> Membership:
