@@ -41,5 +41,5 @@ clean:
 	rm -rf var
 
 messages: install
-	$(BIN)/python manage.py makemessages -l ja --ignore=.venv --ignore=var --ignore=sandbox --ignore=tests --no-obsolete
+	$(BIN)/python manage.py makemessages -l ja --ignore=.venv --ignore=var --ignore=sandbox --ignore=tests --ignore=delivery_notes/documents/fonts --no-obsolete
 	$(BIN)/python manage.py compilemessages --ignore=.venv
