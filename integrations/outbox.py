@@ -50,9 +50,13 @@ class OrderPusher(Protocol):
 
     def close(self) -> None: ...
 
+    # Optional, for a platform whose spec queues SHIP rows (a shipment recorded in Hakobu):
+    # def mark_shipped(self, note: DeliveryNote, *, key: str, existing_id: str) -> None: ...
+
 
 def idempotency_key(note: DeliveryNote) -> str:
-    """Stable for a note forever (≤ 50 characters): the platform's key for the order."""
+    """Stable for a note forever (≤ 50 characters): the platform's key for the order (a part's
+    row adds the part to it)."""
     return f"hakobu-{note.brand_id}-{note.pk}"
 
 
@@ -62,14 +66,25 @@ def pulled_by_platform(note: DeliveryNote, platform: str) -> bool:
     ).exists()
 
 
-def enqueue(note: DeliveryNote, platform: str, action: str = OutboundOrder.Action.PUSH) -> None:
-    """Queue (or re-open) the note's order for `platform`; sent after the transaction commits."""
+def enqueue(
+    note: DeliveryNote,
+    platform: str,
+    action: str = OutboundOrder.Action.PUSH,
+    *,
+    part: str = "",
+) -> None:
+    """Queue (or re-open) the note's order for `platform`; sent after the transaction commits.
+
+    `part` names one part of the note that is its own order on the platform (a shipment
+    request); its key is the note's key and the part. A cancel cancels every part."""
     now = timezone.now()
+    key = idempotency_key(note) + (f"-{part}" if part else "")
     row, created = OutboundOrder.objects.get_or_create(
         note=note,
         platform=platform,
         action=action,
-        defaults={"brand_id": note.brand_id, "idempotency_key": idempotency_key(note)},
+        part=part,
+        defaults={"brand_id": note.brand_id, "idempotency_key": key[:50]},
     )
     if not created:
         OutboundOrder.objects.filter(pk=row.pk).exclude(status=OutboundOrder.Status.SENDING).update(
@@ -118,7 +133,9 @@ def send(row_id: int) -> str:
     if integration is None:
         _finish(lease, row, OutboundOrder.Status.HELD, reason=_("The connection is not active."))
         return row.status
-    if pulled_by_platform(note, row.platform):
+    # A note the platform pulled is never sent to it again; telling it the note shipped is not
+    # sending it (the platform's order is the same one).
+    if row.action != OutboundOrder.Action.SHIP and pulled_by_platform(note, row.platform):
         reason = _("The platform already pulls this note by itself; it is not sent a second time.")
         _finish(lease, row, OutboundOrder.Status.HELD, reason=reason)
         return row.status
@@ -128,12 +145,19 @@ def send(row_id: int) -> str:
         _finish(lease, row, OutboundOrder.Status.HELD, reason=str(exc)[:500])
         return row.status
     attempts = row.attempts + 1
+    # Only a platform that sends parts of notes is told which part (the others never get one).
+    part = {"part": row.part} if row.part else {}
     try:
         if row.action == OutboundOrder.Action.CANCEL:
-            pusher.cancel(note, key=row.idempotency_key, existing_id=row.external_id)
+            pusher.cancel(note, key=row.idempotency_key, existing_id=row.external_id, **part)
+            external_id = row.external_id
+        elif row.action == OutboundOrder.Action.SHIP:
+            pusher.mark_shipped(note, key=row.idempotency_key, existing_id=row.external_id)
             external_id = row.external_id
         else:
-            external_id = pusher.push(note, key=row.idempotency_key, existing_id=row.external_id)
+            external_id = pusher.push(
+                note, key=row.idempotency_key, existing_id=row.external_id, **part
+            )
     except TransientPlatformError as exc:
         if attempts >= MAX_ATTEMPTS:
             _finish(lease, row, OutboundOrder.Status.FAILED, attempts=attempts, reason=str(exc))
@@ -154,6 +178,11 @@ def send(row_id: int) -> str:
         pusher.close()
     now = timezone.now()
     with transaction.atomic():
+        if row.action == OutboundOrder.Action.SHIP:
+            _finish(
+                lease, row, OutboundOrder.Status.SENT, attempts=attempts, reason="", sent_at=now
+            )
+            return row.status
         PlatformOrder.objects.update_or_create(
             note=note,
             platform=row.platform,

@@ -76,6 +76,9 @@ class PlatformSpec:
     order_pusher: Callable[[Integration], Any] | None = None
     #: The view the platform calls (INBOUND): mounted at `/inbound/<platform>/<token>/`.
     inbound_view: Callable[..., Any] | None = None
+    #: (Integration, Shipment, raw item) -> None: the sync runner recorded a shipment of this
+    #: platform (e.g. to link it to the shipment request it was made for).
+    on_shipment_recorded: Callable[[Integration, Any, Any], None] | None = None
 
     @property
     def display_name(self) -> str:
