@@ -401,6 +401,7 @@ class ShipmentRequestForm(forms.Form):
                 min_value=0,
                 max_value=left,
                 initial=0,
+                required=False,  # an empty box is none of that line
             )
             self.line_fields.append((name, line.pk))
 

@@ -164,8 +164,9 @@ def note_request_shipment(request: HttpRequest, brand_slug: str, pk: int) -> Htt
         request.POST, lines=list(note.lines.all()), plannable=plannable_quantities(note)
     )
     if not form.is_valid():
-        for error in form.non_field_errors() or [_("Check the quantities.")]:
-            messages.error(request, error)
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
         return redirect(_note_url(request, note))
     try:
         shipment_request = create_request(note, form.quantities(), actor=request.user)
