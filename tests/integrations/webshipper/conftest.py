@@ -90,18 +90,16 @@ def new_note(
 ) -> DeliveryNote:
     """A note created in Hakobu (the "created" event platforms hear)."""
     with brand_scope(brand):
-        note = DeliveryNoteFactory(
-            brand=brand,
-            number=number,
-            delivery_terms=terms,
-            country_code="DK",
-            recipient_name="Mette Hansen",
-            city="Aarhus C",
-            postal_code="8000",
-            address_line1="Nørregade 12",
-            currency="DKK",
+        values = {
+            "country_code": "DK",
+            "recipient_name": "Mette Hansen",
+            "city": "Aarhus C",
+            "postal_code": "8000",
+            "address_line1": "Nørregade 12",
+            "currency": "DKK",
             **fields,
-        )
+        }
+        note = DeliveryNoteFactory(brand=brand, number=number, delivery_terms=terms, **values)
         for position, quantity in enumerate(quantities):
             DeliveryNoteLineFactory(
                 note=note,
