@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from integrations.registry import Capability, PeriodicTask, PlatformSpec, register
 from integrations.tasks import sync_brand
-from integrations.webshipper import WEBSHIPPER
+from integrations.webshipper import WEBSHIPPER, demo
 from integrations.webshipper.pusher import WebshipperPusher
 from integrations.webshipper.routing import on_note_changed
 from integrations.webshipper.shipments import build_source, on_shipment_recorded
@@ -48,6 +48,8 @@ SPEC = register(
         build_source=build_source,
         check_credentials=check_credentials,
         sync_task=sync_brand,
+        demo_brand="second",
+        demo_setup=demo.setup,
         periodic_tasks=(
             PeriodicTask(
                 "webshipper-sync-all",

@@ -75,6 +75,9 @@ class WebshipperPusher:
         return request.reference, lines
 
     def push(self, note: DeliveryNote, *, key: str, existing_id: str, part: str = "") -> str:
+        from integrations.webshipper.services import subscribe_if_missing
+
+        subscribe_if_missing(self.integration)
         rate_id = mapped_rate(self.integration, note.delivery_terms)
         ext_ref, lines = self._lines(note, part)
         channel = self.settings.order_channel_id

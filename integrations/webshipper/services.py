@@ -8,17 +8,25 @@ new direction starts now (nothing older is sent or imported). Disconnect removes
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
+from django.conf import settings as django_settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from brands.models import Brand, Membership
 from delivery_notes.models import DeliveryNote
 from integrations import notices
-from integrations.http import AuthRejected, PlatformError, PlatformUnavailable
+from integrations.http import (
+    AuthRejected,
+    PlatformError,
+    PlatformUnavailable,
+    TransientPlatformError,
+)
 from integrations.inbound import new_inbound_token
 from integrations.models import ConnectionStatus, Integration, NotifyMode
 from integrations.services import get_integration
@@ -140,8 +148,19 @@ def connect(
         settings.save()
         if not was_connected:
             notices.connected(integration)
-    ensure_webhooks(integration, webhook_url(integration))
+    with contextlib.suppress(TransientPlatformError):  # the next poll subscribes
+        ensure_webhooks(integration, webhook_url(integration))
     return integration
+
+
+def subscribe_if_missing(integration: Integration) -> None:
+    """A connection made without the API (the demo's) subscribes on its first poll or push;
+    a plan that refused webhooks is not asked again."""
+    if integration.webshipper.webhooks or (integration.config or {}).get("webhooks_problem"):
+        return
+    path = reverse(f"inbound_{WEBSHIPPER}", kwargs={"token": integration.inbound_token})
+    with contextlib.suppress(TransientPlatformError):
+        ensure_webhooks(integration, django_settings.SITE_URL + path)
 
 
 def ensure_webhooks(integration: Integration, url: str) -> None:
@@ -153,6 +172,8 @@ def ensure_webhooks(integration: Integration, url: str) -> None:
     problem = ""
     try:
         hooks, kept = subscribe(client, url, integration.secret(WEBHOOK_SECRET))
+    except TransientPlatformError:
+        raise  # not an answer about the plan: the next poll tries again
     except PlatformError as exc:
         hooks, kept, problem = [], "", str(exc)
     finally:

@@ -16,6 +16,7 @@ from integrations.webshipper import WEBSHIPPER, facts
 from integrations.webshipper.client import NotFound, make_client
 from integrations.webshipper.importing import import_order, poll_orders
 from integrations.webshipper.models import Direction
+from integrations.webshipper.services import subscribe_if_missing
 from integrations.webshipper.shipments import ShipmentSource, parse
 
 
@@ -84,7 +85,10 @@ def _order_gone(order_id: str) -> None:
 def poll_brand(self, brand, integration_id: int) -> str:
     """Webshipper → Hakobu: the safety net behind webhooks (orders updated since the cursor)."""
     integration = _integration(integration_id)
-    if integration is None or integration.webshipper.direction != Direction.FROM_WEBSHIPPER:
+    if integration is None:
+        return "not_polled"
+    subscribe_if_missing(integration)
+    if integration.webshipper.direction != Direction.FROM_WEBSHIPPER:
         return "not_polled"
     client = make_client(integration)
     try:

@@ -8,7 +8,7 @@ is ``/webshipper/<account>/v2/`` (Hakobu's ``WEBSHIPPER_API_URL`` is
 ``ui`` (the page).
 
 Accounts: ``hakobu-demo`` (token ``sandbox-ws-token``; channels "Hakobu API" with three rates and
-"Webshop" with two) and ``nordic-basic`` (token ``sandbox-ws-token-2``).
+"Webshop" with two) and ``second-demo`` (token ``sandbox-ws-token-2``).
 """
 
 from __future__ import annotations

@@ -45,9 +45,9 @@ ACCOUNTS: dict[str, dict] = {
         ],
         "lacks": [],
     },
-    "nordic-basic": {
+    "second-demo": {
         "token": "sandbox-ws-token-2",
-        "channels": [{"label": "Hakobu API", "rates": ["PostNord Parcel"]}],
+        "channels": [{"label": "Hakobu API", "rates": ["PostNord Parcel", "GLS Business"]}],
         "lacks": [],
     },
 }
