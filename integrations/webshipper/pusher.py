@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from delivery_notes.models import DeliveryNote, ShipmentRequest
+from delivery_notes.models import DeliveryNote, ShipmentRequest, ShippingStatus
 from integrations.http import PushRefused
 from integrations.models import Integration, OutboundOrder, PlatformOrder
 from integrations.webshipper import WEBSHIPPER, facts
@@ -118,20 +118,16 @@ class WebshipperPusher:
             "carrier": shipment.carrier if shipment else "",
             "tracking": numbers or "-",
         }
-        done = note.status == "shipped" or note.status == "delivered"
+        done = note.status in (ShippingStatus.SHIPPED, ShippingStatus.DELIVERED)
         for order_id in order_ids(note):
             try:
                 current = self.client.one(f"orders/{order_id}")
             except NotFound:
                 continue
+            status = (current.get("attributes") or {}).get("status")
+            if status in (facts.DISPATCHED, facts.CANCELLED):
+                continue  # final in Webshipper: nothing to tell it
             attributes = {"internal_comment": comment}
-            if done and (current.get("attributes") or {}).get(
-                "status"
-            ) in facts.OPEN_ORDER_STATUSES + (facts.PARTLY_DISPATCHED,):
+            if done:
                 attributes["status"] = facts.MARK_DISPATCHED_STATUS
-            elif (current.get("attributes") or {}).get("status") in (
-                facts.DISPATCHED,
-                facts.CANCELLED,
-            ):
-                continue
             self.client.update("orders", order_id, {"attributes": attributes})

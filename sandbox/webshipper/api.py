@@ -204,11 +204,16 @@ class WebshipperApi:
                 return _doc({"data": model.order_resource(order)}, 201)
             filters = _filters(request)
             channel = filters.pop("order_channel_id", None) or filters.pop("order_channel", None)
+            sku = filters.pop("sku", None)
             items = [
                 model.order_resource(o)
                 for o in doc["orders"]
                 if not o.get("deleted")
                 and (channel is None or str(o["channel_id"]) == channel)
+                and (
+                    sku is None
+                    or any(li.get("sku") == sku for li in o["attributes"]["order_lines"])
+                )
                 and _matches(o["attributes"] | {"id": o["id"]}, filters)
             ]
             return _page(request, items)

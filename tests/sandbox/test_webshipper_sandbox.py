@@ -140,3 +140,40 @@ def test_page_lists_orders(sandbox):
     page = httpx.get(f"{sandbox.url}/webshipper/")
     assert page.status_code == 200
     assert "DN-PAGE" in page.text and "Dispatch all" in page.text
+
+
+def test_page_dispatches_by_lines_and_creates_an_order(sandbox):
+    order = httpx.post(f"{api(sandbox)}/orders", json=order_body("DN-UI"), headers=HEADERS).json()[
+        "data"
+    ]
+    line = order["attributes"]["order_lines"][1]["id"]
+    page = f"{sandbox.url}/webshipper"
+    form = {"account": "hakobu-demo", "order_id": order["id"], f"line_{line}": "1"}
+    assert httpx.post(f"{page}/ui/dispatch", data=form).status_code == 303
+    status = httpx.get(f"{api(sandbox)}/orders/{order['id']}", headers=HEADERS).json()["data"][
+        "attributes"
+    ]
+    assert status["status"] == "partly_dispatched"
+    new = {
+        "account": "hakobu-demo",
+        "channel_id": "1",
+        "name": "Ny Kunde",
+        "email": "ny@kunde.example",
+        "country_code": "DK",
+        "sku": "BRAND-NEW",
+        "description": "Brand new thing",
+        "quantity": "2",
+        "unit_price": "10",
+        "weight": "100",
+    }
+    assert httpx.post(f"{page}/ui/create", data=new).status_code == 303
+    found = httpx.get(
+        f"{api(sandbox)}/orders", params={"filter[sku]": "BRAND-NEW"}, headers=HEADERS
+    ).json()
+    assert found["data"] == [] or found["data"][0]["attributes"]["source"] == "manual"
+    made = [
+        o
+        for o in httpx.get(f"{sandbox.url}/webshipper/_orders").json()
+        if o["attributes"]["source"] == "manual"
+    ]
+    assert made[0]["attributes"]["order_lines"][0]["sku"] == "BRAND-NEW"
