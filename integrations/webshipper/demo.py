@@ -1,9 +1,11 @@
-"""The demo's second brand sends its notes to Webshipper (`manage.py seed_demo`, `make run`).
+"""The demo's second brand receives its orders from Webshipper (`manage.py seed_demo`).
 
 It uses the sandbox's second account (`second-demo`: token `sandbox-ws-token-2`, channel 1
-"Hakobu API", rate 2 "PostNord Parcel"), so a new user can connect Demo Brand to the first
-account without the two brands' orders mixing. No call is made here (the sandbox may not run
-yet): the webhooks are subscribed by the first poll (tasks.poll_brand).
+"Hakobu API"): an order created on the sandbox's page for that account becomes a note of Second
+Brand, while a new user connects Demo Brand to the first account and sends its notes there, so
+both directions can be seen without the brands' orders mixing. No call is made here (the
+sandbox may not run yet): the webhooks are subscribed within a minute by
+`tasks.subscribe_missing`. The delivery-terms mapping is ready for a switch of direction.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ def setup(brand: Brand, memberships: list[Membership]) -> None:
         account=ACCOUNT,
         order_channel_id=CHANNEL[0],
         order_channel_label=CHANNEL[1],
-        direction=Direction.TO_WEBSHIPPER,
+        direction=Direction.FROM_WEBSHIPPER,
         trigger=Trigger.ON_CREATE,
         direction_since=now,
     )

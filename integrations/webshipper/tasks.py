@@ -108,3 +108,35 @@ def poll_all() -> int:
     for brand_id, integration_id in rows:
         poll_brand.delay(brand_id, integration_id)
     return len(rows)
+
+
+@brand_task(transient=(), max_retries=0)
+def subscribe_brand(self, brand, integration_id: int) -> str:
+    """Subscribe the webhooks of a connection that has none yet, then read what it missed."""
+    integration = _integration(integration_id)
+    if integration is None:
+        return "not_connected"
+    subscribe_if_missing(integration)
+    if integration.webshipper.webhooks:
+        poll_brand.delay(brand.pk, integration_id)
+    return "subscribed" if integration.webshipper.webhooks else "not_subscribed"
+
+
+@shared_task
+def subscribe_missing() -> int:
+    """Beat entry (every minute, one query): connections made without the API (the demo's), or
+    whose subscription failed for an outage, get their webhooks as soon as Webshipper answers."""
+    with scopes_disabled():
+        rows = [
+            (integration.brand_id, integration.pk)
+            for integration in Integration.objects.filter(
+                platform=WEBSHIPPER,
+                is_active=True,
+                status=ConnectionStatus.INTEGRATED,
+                webshipper__webhooks=[],
+            )
+            if not (integration.config or {}).get("webhooks_problem")
+        ]
+    for brand_id, integration_id in rows:
+        subscribe_brand.delay(brand_id, integration_id)
+    return len(rows)
