@@ -15,6 +15,8 @@ from integrations.webshipper.webhooks import WebhookView
 #: How often shipments (both directions) and the channel's orders (Webshipper → Hakobu) are
 #: polled behind the webhooks (seconds).
 POLL_EVERY = 10 * 60
+#: How often connections without webhooks (the demo's, or after an outage) try to subscribe.
+SUBSCRIBE_EVERY = 60
 
 
 def check_credentials(integration) -> None:
@@ -59,6 +61,11 @@ SPEC = register(
             ),
             PeriodicTask(
                 "webshipper-orders-all", "integrations.webshipper.tasks.poll_all", POLL_EVERY
+            ),
+            PeriodicTask(
+                "webshipper-subscribe-missing",
+                "integrations.webshipper.tasks.subscribe_missing",
+                SUBSCRIBE_EVERY,
             ),
         ),
     )

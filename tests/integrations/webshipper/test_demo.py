@@ -9,6 +9,7 @@ from brands.models import Brand
 from brands.scoping import scopes_disabled
 from delivery_notes.models import DeliveryNote
 from integrations.models import OutboundOrder, PlatformOrder
+from integrations.registry import beat_schedule
 from integrations.webshipper import demo
 from integrations.webshipper.tasks import subscribe_missing
 from tests.integrations.webshipper.conftest import integration_of
@@ -33,6 +34,8 @@ def test_the_second_demo_brand_takes_orders_from_webshipper(db, webshipper):
             "lines": [{"sku": "DEMO-NEW", "description": "New thing", "quantity": 1}],
         },
     ).json()
+    schedule = beat_schedule()["webshipper-subscribe-missing"]
+    assert schedule["task"] == subscribe_missing.name and schedule["schedule"] <= 60
     assert subscribe_missing.delay().get() == 1  # within a minute of `make run`
     assert len(integration_of(brand).webshipper.webhooks) == 4
     assert subscribe_missing.delay().get() == 0
