@@ -21,7 +21,9 @@ class ConnectForm(forms.Form):
     account = forms.CharField(
         label=_("Account name"),
         max_length=63,
-        help_text=_("The name in https://<account>.webshipper.io, e.g. “mystore”."),
+        help_text=_(
+            "The first part of your Webshipper address: “mystore” for https://mystore.webshipper.io."
+        ),
     )
     api_token = forms.CharField(
         label=_("API token"),
@@ -150,7 +152,12 @@ class MappingForm(forms.Form):
                 choices=choices,
                 required=False,
                 initial=row.rate_id,
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
             )
+
+    def pairs(self) -> list[tuple[RateMapping, forms.BoundField]]:
+        """Each term with its select, for the mapping table."""
+        return [(row, self[f"rate_{row.pk}"]) for row in self.rows]
 
     def chosen(self) -> dict[int, str]:
         return {row.pk: self.cleaned_data.get(f"rate_{row.pk}") or "" for row in self.rows}
