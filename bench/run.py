@@ -10,10 +10,18 @@ Targets (each prints PASS/FAIL; the exit status is non-zero when one fails):
   to a file, nothing holds the whole CSV).
 - Ship&co sync over real HTTP against the sandbox: time per shipment for 600 shipments at most
   1.5× that for 100, and the same number of queries per shipment (no N+1, no quadratic step).
+- Documents (PDF): 1,000 delivery notes in one PDF take at most 8× the time reportlab alone
+  takes to write the same number of pages of plain text in the same embedded font (the practical
+  limit: a note's page lays out tables and wrapped Japanese paragraphs, plain text only draws
+  strings); time per note for 1,000 at most 1.5× that for 100 (no quadratic step), queries
+  growing only by chunks of notes; a picking list of 1,000 notes at most 1.5× per note of 100.
+
+    .venv/bin/python bench/run.py documents    # only some benchmarks: list, export, sync, documents
 """
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 import tempfile
@@ -46,6 +54,9 @@ from django.utils import timezone  # noqa: E402
 
 from brands.models import Brand, Membership, Role, User  # noqa: E402
 from brands.scoping import brand_scope  # noqa: E402
+from delivery_notes.documents import jobs as document_jobs  # noqa: E402
+from delivery_notes.documents.delivery_note import DeliveryNoteOptions  # noqa: E402
+from delivery_notes.documents.fonts import register_fonts  # noqa: E402
 from delivery_notes.models import DeliveryNote, DeliveryNoteLine  # noqa: E402
 from integrations.models import ConnectionStatus, Integration  # noqa: E402
 from integrations.shipandco import export as shipandco_export  # noqa: E402
@@ -224,18 +235,92 @@ def bench_sync(server: SandboxServer) -> None:
     )
 
 
+def _plain_text_pages(pages: int) -> None:
+    """The practical limit: reportlab alone writing `pages` A4 pages of 45 lines of text."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen.canvas import Canvas
+
+    font = register_fonts()
+    canvas = Canvas(io.BytesIO(), pagesize=A4)
+    for page in range(pages):
+        canvas.setFont(font, 9)
+        for line in range(45):
+            canvas.drawString(
+                40, 800 - line * 17, f"SKU-{line:04d} 麻のトートバッグ 2 3,500 7,000 {page}"
+            )
+        canvas.showPage()
+    canvas.save()
+
+
+def _render(brand: Brand, kind: str, runs: int = 2) -> tuple[float, int, int]:
+    """Best seconds of `runs`, queries and pages for one PDF of every note of `brand`."""
+    from pypdf import PdfReader
+
+    times = []
+    with brand_scope(brand):
+        ids = list(DeliveryNote.objects.order_by("id").values_list("pk", flat=True))
+        for _ in range(runs):
+            out = io.BytesIO()
+            with count_queries() as counted:
+                start = time.perf_counter()
+                document_jobs.render(kind, ids, brand, DeliveryNoteOptions(), out)
+                times.append(time.perf_counter() - start)
+    return min(times), counted[0], len(PdfReader(io.BytesIO(out.getvalue())).pages)
+
+
+def bench_documents() -> None:
+    kinds = document_jobs.Kind
+    small, _ = make_brand("pdf-small", 100)
+    large, _ = make_brand("pdf-large", 1000)
+    _render(small, kinds.DELIVERY_NOTES, 1)  # warm up: the font file, reportlab's caches
+    t_small, q_small, _pages = _render(small, kinds.DELIVERY_NOTES, 3)
+    t_large, q_large, pages = _render(large, kinds.DELIVERY_NOTES)
+    t_plain = best_of(3, lambda: _plain_text_pages(pages))
+    ratio = t_large / t_plain
+    check(
+        "1000 delivery notes in one PDF vs reportlab plain text",
+        ratio <= 8.0,
+        f"{t_large:.2f} s for {pages} pages vs {t_plain:.2f} s, ratio {ratio:.2f} (target ≤ 8)",
+    )
+    per_note = (t_large / 1000) / (t_small / 100)
+    check(
+        "delivery notes time per note, 1000 vs 100",
+        per_note <= 1.5,
+        f"{t_large * 1000 / 1000:.2f} ms vs {t_small * 1000 / 100:.2f} ms, ratio {per_note:.2f} (target ≤ 1.5)",
+    )
+    check(
+        "delivery notes queries grow by chunks only",
+        q_large <= q_small * 5 + 5,
+        f"{q_large} queries for 1000 notes, {q_small} for 100",
+    )
+    p_small, _q, _p = _render(small, kinds.PICKING_LIST)
+    p_large, _q, pick_pages = _render(large, kinds.PICKING_LIST)
+    per_note = (p_large / 1000) / (p_small / 100)
+    check(
+        "picking list time per note, 1000 vs 100",
+        per_note <= 1.5,
+        f"{p_large:.2f} s ({pick_pages} pages) vs {p_small:.2f} s, ratio {per_note:.2f} (target ≤ 1.5)",
+    )
+
+
 def main() -> int:
+    chosen = set(sys.argv[1:]) or {"list", "export", "sync", "documents"}
     setup_test_environment()
     old_config = setup_databases(verbosity=0, interactive=False)
     try:
-        bench_note_list()
-        bench_export()
-        with SandboxServer() as server:
-            os.environ["SHIPANDCO_API_URL"] = f"{server.url}/shipandco/v1/"
-            from django.conf import settings
+        if "list" in chosen:
+            bench_note_list()
+        if "export" in chosen:
+            bench_export()
+        if "documents" in chosen:
+            bench_documents()
+        if "sync" in chosen:
+            with SandboxServer() as server:
+                os.environ["SHIPANDCO_API_URL"] = f"{server.url}/shipandco/v1/"
+                from django.conf import settings
 
-            settings.SHIPANDCO_API_URL = os.environ["SHIPANDCO_API_URL"]
-            bench_sync(server)
+                settings.SHIPANDCO_API_URL = os.environ["SHIPANDCO_API_URL"]
+                bench_sync(server)
     finally:
         teardown_databases(old_config, verbosity=0)
     failed = [name for name, ok, _ in RESULTS if not ok]

@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from brands import views
-from brands.forms import EmailAuthenticationForm, LocalizedPasswordResetForm
+from brands.forms import EmailAuthenticationForm, LocalizedPasswordResetForm, ResetSetPasswordForm
 
 urlpatterns = [
     path(
@@ -35,7 +35,7 @@ urlpatterns = [
     ),
     path(
         "password-reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        auth_views.PasswordResetConfirmView.as_view(form_class=ResetSetPasswordForm),
         name="password_reset_confirm",
     ),
     path(

@@ -118,8 +118,18 @@ def announce_new_member(membership: Membership) -> None:
         members=admins,
         event="member_joined",
         url=reverse("member_list", kwargs={"brand_slug": membership.brand.slug}),
-        context={"member": membership},
+        data=member_joined_data(membership),
     )
+
+
+def member_joined_data(membership: Membership) -> dict:
+    """What a "member joined" notification stores (worded when read: notifications.events)."""
+    return {
+        "member_name": membership.user.get_full_name(),
+        "member_email": membership.user.email,
+        "role": membership.role,
+        "joined_at": membership.created_at.isoformat(),
+    }
 
 
 @transaction.atomic

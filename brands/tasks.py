@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from brands.models import Brand, Invitation
 from brands.scoping import brand_scope
 from brands.services import invitation_url
+from notifications.mail import BRAND_HEADER, EVENT_HEADER, render_text
 
 logger = logging.getLogger(__name__)
 
@@ -43,11 +44,15 @@ def send_invitation_email(self, brand_id: int, invitation_id: int) -> bool:
             "url": invitation_url(invitation),
         }
         with translation.override(brand.language), timezone.override(brand.time_zone):
-            subject = render_to_string("brands/emails/invitation_subject.txt", context)
-            text = render_to_string("brands/emails/invitation_body.txt", context)
+            subject = render_text("brands/emails/invitation_subject.txt", context)
+            text = render_text("brands/emails/invitation_body.txt", context)
             html = render_to_string("brands/emails/invitation_body.html", context)
         message = EmailMultiAlternatives(
-            subject=" ".join(subject.split()), body=text.strip(), to=[invitation.email]
+            subject=" ".join(subject.split()),
+            body=text.strip(),
+            to=[invitation.email],
+            # The brand's outbox lists every email the brand sent, invitations included.
+            headers={BRAND_HEADER: brand.slug, EVENT_HEADER: "invitation"},
         )
         message.attach_alternative(html, "text/html")
         try:

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -18,11 +19,17 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
 from brands import services
-from brands.forms import ChangeRoleForm, InviteMemberForm, ProfileForm, SignUpForm
+from brands.forms import (
+    BrandImageHostsForm,
+    ChangeRoleForm,
+    InviteMemberForm,
+    ProfileForm,
+    SignUpForm,
+)
 from brands.models import Brand, Invitation, Membership, Role, User
 from brands.permissions import role_required
 from brands.scoping import brand_scope, scopes_disabled
-from brands.selectors import brand_members, pending_invitations
+from brands.selectors import admin_count, brand_members, pending_invitations
 
 
 @login_required
@@ -36,6 +43,11 @@ def home(request: HttpRequest) -> HttpResponse:
     if chosen is not None:
         return redirect("dashboard", brand_slug=chosen.slug)
     return render(request, "brands/choose_brand.html", {"brands": brands})
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page links: answer rather than log a 404."""
+    return redirect(static("favicon.svg"), permanent=True)
 
 
 def _set_language_cookie(response: HttpResponse, language: str) -> None:
@@ -52,9 +64,25 @@ def _set_language_cookie(response: HttpResponse, language: str) -> None:
     )
 
 
+def _keep_last_brand(request: HttpRequest) -> None:
+    """Pages outside a brand (the profile) keep the navigation of the brand the user came from."""
+    slug = request.session.get("last_brand")
+    if not slug or request.brand is not None:
+        return
+    with scopes_disabled():
+        membership = (
+            Membership.objects.select_related("brand")
+            .filter(user=request.user, brand__slug=slug)
+            .first()
+        )
+    if membership is not None:
+        request.brand, request.membership = membership.brand, membership
+
+
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
     """Name and language; the language applies from the next page on."""
+    _keep_last_brand(request)
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         user = form.save()
@@ -64,6 +92,17 @@ def profile(request: HttpRequest) -> HttpResponse:
         _set_language_cookie(response, user.language)
         return response
     return render(request, "brands/profile.html", {"form": form})
+
+
+@role_required(Role.ADMIN)
+def brand_settings(request: HttpRequest, brand_slug: str) -> HttpResponse:
+    """Settings → Brand: which image hosts the delivery-note pages may load from."""
+    form = BrandImageHostsForm(request.POST or None, instance=request.brand)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The brand settings have been saved."))
+        return redirect("brand_settings", brand_slug=brand_slug)
+    return TemplateResponse(request, "brands/brand_settings.html", {"form": form})
 
 
 # Members (Settings → Members): Admins only.
@@ -92,7 +131,11 @@ def _done(
 
 @role_required(Role.ADMIN)
 def member_list(request: HttpRequest, brand_slug: str) -> HttpResponse:
-    context = {"members": brand_members(), "invitations": pending_invitations()}
+    context = {
+        "members": brand_members(),
+        "invitations": pending_invitations(),
+        "admin_count": admin_count(),
+    }
     return TemplateResponse(request, "brands/members/list.html", context)
 
 

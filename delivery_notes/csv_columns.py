@@ -45,10 +45,12 @@ class Column:
     description: str | Promise = ""
     required: bool = False
     minimum: int = 0
+    #: The model whose field the column fills; None: the note or its line, by `level`.
+    model: type[models.Model] | None = None
 
     @property
     def model_field(self) -> models.Field:
-        model = DeliveryNote if self.level is Level.NOTE else DeliveryNoteLine
+        model = self.model or (DeliveryNote if self.level is Level.NOTE else DeliveryNoteLine)
         return model._meta.get_field(self.field)
 
     @property
@@ -133,8 +135,22 @@ COLUMNS: tuple[Column, ...] = (
         "500",
         _("Empty: the sum of the lines."),
     ),
-    Column("item_sku", "sku", L, Kind.TEXT, "TOTE-NAT"),
-    Column("item_name", "name", L, Kind.TEXT, "Linen tote bag", required=True),
+    Column(
+        "item_sku",
+        "sku",
+        L,
+        Kind.TEXT,
+        "TOTE-NAT",
+        _("A SKU of the catalogue fills an empty name and weight from its product."),
+    ),
+    Column(
+        "item_name",
+        "name",
+        L,
+        Kind.TEXT,
+        "Linen tote bag",
+        _("Required unless the SKU is in the catalogue."),
+    ),
     Column(
         "item_options",
         "options",

@@ -1,8 +1,10 @@
 """Reading a delivery-note CSV: encoding detection, then validation of EVERY row before anything is
 written, so the user gets the complete list of problems (row, column, reason) in one go.
 
-Pure parsing plus one read query (numbers already used in the brand); writing lives in
-`delivery_notes.importing`. Row numbers are spreadsheet rows: the header is row 1.
+Pure parsing plus read queries (numbers already used in the brand, the catalogue's products for
+the file's SKUs); writing lives in `delivery_notes.importing`. Row numbers are spreadsheet rows:
+the header is row 1. The file-level pieces (`decode`, `read_table`, `clean_cell`) are shared
+with the catalogue's product and customer imports.
 """
 
 from __future__ import annotations
@@ -11,15 +13,18 @@ import codecs
 import csv
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext as _
 
+from brands.validators import validate_single_line
+from delivery_notes.catalogue.selectors import products_by_sku
 from delivery_notes.countries import normalize_country_code
 from delivery_notes.csv_columns import COLUMNS, COLUMNS_BY_HEADER, Column, Kind, Level
 from delivery_notes.line_options import parse_options
@@ -65,6 +70,8 @@ class ParseResult:
     drafts: list[NoteDraft]
     errors: list[RowError]
     rows: int
+    #: Lines whose empty name or weight was taken from the catalogue (by SKU).
+    filled_lines: int = 0
 
 
 def decode(data: bytes) -> str:
@@ -92,7 +99,8 @@ def decode(data: bytes) -> str:
     )
 
 
-def _records(text: str) -> list[list[str]]:
+def records(text: str) -> list[list[str]]:
+    """The file's non-blank CSV records (header first); ImportFileError on bad CSV syntax."""
     try:
         return [
             record
@@ -107,7 +115,7 @@ def _records(text: str) -> list[list[str]]:
 
 def count_rows(text: str) -> int:
     """Data rows (without the header and blank rows): decides between inline and background."""
-    return max(len(_records(text)) - 1, 0)
+    return max(len(records(text)) - 1, 0)
 
 
 def _convert(column: Column, raw: str) -> Any:
@@ -156,46 +164,90 @@ def _convert(column: Column, raw: str) -> Any:
     return raw
 
 
-def _clean(column: Column, raw: str) -> Any:
+def clean_cell(column: Column, raw: str) -> Any:
     """Converted and checked against the model field's own validators (length, digits, email…)."""
+    if isinstance(column.model_field, models.CharField):
+        validate_single_line(raw)  # a quoted cell may hold line breaks: not in a name or number
     value = _convert(column, raw)
     column.model_field.run_validators(value)
     return value
 
 
-def _messages(error: ValidationError) -> str:
+def error_text(error: ValidationError) -> str:
     return " ".join(str(message) for message in error.messages)
 
 
+ErrorSink = Callable[[int, str, str], None]
+
+
+def read_header(cells: list[str], columns: Sequence[Column], error: ErrorSink) -> list:
+    """The column of each header cell (None for a blank one); unknown, repeated and missing
+    required columns are reported."""
+    by_header = {column.header: column for column in columns}
+    found: list[Column | None] = []
+    seen: set[str] = set()
+    for cell in cells:
+        name = cell.strip().lower()
+        column = by_header.get(name)
+        if not name:
+            found.append(None)
+            continue
+        if column is None:
+            error(HEADER_ROW, cell, _("Unknown column."))
+        elif name in seen:
+            error(HEADER_ROW, cell, _("This column appears twice."))
+        seen.add(name)
+        found.append(column)
+    for column in columns:
+        if column.required and column.header not in seen:
+            error(HEADER_ROW, column.header, _("This required column is missing."))
+    return found
+
+
+def read_table(
+    text: str,
+    columns: Sequence[Column],
+    error: ErrorSink,
+    *,
+    on_progress: Callable[[int], None] | None = None,
+    progress_every: int = 100,
+) -> Iterator[tuple[int, dict[Column, str]]]:
+    """(row number, {column: stripped cell}) of every data row, after checking the header.
+
+    `on_progress(rows_done)` is called every `progress_every` rows and after the last one.
+    """
+    table = records(text)
+    if not table:
+        raise ImportFileError(_("The file is empty."))
+    header = read_header(table[0], columns, error)
+    data = table[1:]
+    if not data:
+        raise ImportFileError(_("The file has a header but no rows."))
+    for index, record in enumerate(data, start=1):
+        row = HEADER_ROW + index
+        if len(record) > len(header):
+            error(row, "", _("This row has more cells than the header has columns."))
+        yield (
+            row,
+            {
+                column: cell.strip()
+                for column, cell in zip(header, record, strict=False)
+                if column is not None
+            },
+        )
+        if on_progress and (index % progress_every == 0 or index == len(data)):
+            on_progress(index)
+
+
 class _Parser:
-    def __init__(self, on_progress: Callable[[int], None] | None, progress_every: int) -> None:
-        self.on_progress = on_progress
-        self.progress_every = progress_every
+    def __init__(self) -> None:
         self.errors: list[RowError] = []
         self.drafts: dict[str, NoteDraft] = {}
+        self.line_rows: list[tuple[int, dict[str, Any]]] = []
+        self.filled_lines = 0
 
     def error(self, row: int, column: str, message: str) -> None:
         self.errors.append(RowError(row, column, message))
-
-    def header(self, cells: list[str]) -> list[Column | None]:
-        columns: list[Column | None] = []
-        seen: set[str] = set()
-        for cell in cells:
-            name = cell.strip().lower()
-            column = COLUMNS_BY_HEADER.get(name)
-            if not name:
-                columns.append(None)
-                continue
-            if column is None:
-                self.error(HEADER_ROW, cell, _("Unknown column."))
-            elif name in seen:
-                self.error(HEADER_ROW, cell, _("This column appears twice."))
-            seen.add(name)
-            columns.append(column)
-        for column in COLUMNS:
-            if column.required and column.header not in seen:
-                self.error(HEADER_ROW, column.header, _("This required column is missing."))
-        return columns
 
     def row(self, row: int, cells: dict[Column, str]) -> None:
         line: dict[str, Any] = {}
@@ -203,11 +255,12 @@ class _Parser:
             raw = cells.get(column, "")
             if raw:
                 try:
-                    line[column.field] = _clean(column, raw)
+                    line[column.field] = clean_cell(column, raw)
                 except ValidationError as exc:
-                    self.error(row, column.header, _messages(exc))
+                    self.error(row, column.header, error_text(exc))
             elif column.required:
                 self.error(row, column.header, _("This column is required."))
+        self.line_rows.append((row, line))
         number = cells.get(COLUMNS_BY_HEADER["number"], "")
         if not number:
             self.error(row, "number", _("This column is required."))
@@ -233,9 +286,28 @@ class _Parser:
         draft.raw[column.field] = raw
         draft.first_row_of[column.field] = row
         try:
-            draft.values[column.field] = _clean(column, raw)
+            draft.values[column.field] = clean_cell(column, raw)
         except ValidationError as exc:
-            self.error(row, column.header, _messages(exc))
+            self.error(row, column.header, error_text(exc))
+
+    def fill_from_catalogue(self) -> None:
+        """Lines with a catalogue SKU link to its product and take an empty name and weight
+        from it; a line with neither a name nor a known SKU is an error."""
+        known = products_by_sku({line["sku"] for _row, line in self.line_rows if line.get("sku")})
+        for row, line in self.line_rows:
+            product = known.get(line.get("sku", ""))
+            if product is not None:
+                line["product_id"] = product.pk
+                filled = False
+                if not line.get("name"):
+                    line["name"], filled = product.name, True
+                if "weight_grams" not in line and product.weight_grams:
+                    line["weight_grams"], filled = product.weight_grams, True
+                self.filled_lines += filled
+            elif not line.get("name"):
+                self.error(
+                    row, "item_name", _("Required: the SKU is not in the catalogue (or is empty).")
+                )
 
     def finish_notes(self) -> None:
         for number, draft in self.drafts.items():
@@ -256,7 +328,7 @@ class _Parser:
         try:
             DeliveryNote._meta.get_field(total_field).run_validators(total)
         except ValidationError as exc:
-            self.error(draft.row, total_field, _messages(exc))
+            self.error(draft.row, total_field, error_text(exc))
         draft.values[total_field] = total
 
     def existing_numbers(self) -> None:
@@ -274,10 +346,6 @@ class _Parser:
                     % {"number": number},
                 )
 
-    def progress(self, done: int, total: int) -> None:
-        if self.on_progress and (done % self.progress_every == 0 or done == total):
-            self.on_progress(done)
-
 
 def parse(
     text: str,
@@ -290,26 +358,20 @@ def parse(
     `on_progress(rows_done)` is called every `progress_every` rows (the background import shows
     it as a progress bar). The result's `drafts` are only meaningful when `errors` is empty.
     """
-    records = _records(text)
-    if not records:
-        raise ImportFileError(_("The file is empty."))
-    parser = _Parser(on_progress, progress_every)
-    columns = parser.header(records[0])
-    data = records[1:]
-    if not data:
-        raise ImportFileError(_("The file has a header but no rows."))
-    for index, record in enumerate(data, start=1):
-        row = HEADER_ROW + index
-        if len(record) > len(columns):
-            parser.error(row, "", _("This row has more cells than the header has columns."))
-        cells = {
-            column: cell.strip()
-            for column, cell in zip(columns, record, strict=False)
-            if column is not None
-        }
+    parser = _Parser()
+    rows = 0
+    for row, cells in read_table(
+        text, COLUMNS, parser.error, on_progress=on_progress, progress_every=progress_every
+    ):
         parser.row(row, cells)
-        parser.progress(index, len(data))
+        rows += 1
+    parser.fill_from_catalogue()
     parser.finish_notes()
     parser.existing_numbers()
     parser.errors.sort(key=lambda error: error.row)
-    return ParseResult(drafts=list(parser.drafts.values()), errors=parser.errors, rows=len(data))
+    return ParseResult(
+        drafts=list(parser.drafts.values()),
+        errors=parser.errors,
+        rows=rows,
+        filled_lines=parser.filled_lines,
+    )

@@ -12,11 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from brands.models import Brand, User
+from brands.validators import SingleLineFieldsMixin
+from delivery_notes.catalogue.models import Customer, Product
 from delivery_notes.countries import normalize_country_code
 from delivery_notes.line_options import format_options, parse_options
 from delivery_notes.models import HAKOBU, DeliveryNote, DeliveryNoteLine, ShippingStatus
 from delivery_notes.services import lock_note, log_note_saved
-from delivery_notes.tracking import CARRIERS
+from delivery_notes.tracking import CARRIERS, carrier_choices
 from integrations.registry import platforms
 
 PAGE_SIZES = (25, 50, 100)
@@ -26,7 +28,7 @@ def _date_input() -> forms.DateInput:
     return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
-class NoteFilterForm(forms.Form):
+class NoteFilterForm(SingleLineFieldsMixin, forms.Form):
     """The list's GET parameters; `delivery_notes.selectors.filter_notes` applies them."""
 
     q = forms.CharField(
@@ -80,7 +82,23 @@ class NoteFilterForm(forms.Form):
         return self.cleaned_data.get("announcement")
 
 
-class NoteForm(forms.ModelForm):
+def clean_currency_code(value: str) -> str:
+    """A currency typed in a form: three letters, upper-cased."""
+    currency = value.strip().upper()
+    if len(currency) != 3 or not currency.isalpha():
+        raise forms.ValidationError(_("Enter a three-letter currency code (e.g. JPY)."))
+    return currency
+
+
+def _catalogue_link(model) -> forms.ModelChoiceField:
+    """A hidden link to a catalogue row; its (brand-scoped) queryset is set per form instance."""
+    return forms.ModelChoiceField(
+        queryset=model._base_manager.none(), required=False, widget=forms.HiddenInput
+    )
+
+
+class NoteForm(SingleLineFieldsMixin, forms.ModelForm):
+    customer = _catalogue_link(Customer)
     total_amount = forms.DecimalField(
         label=_("Total amount"),
         required=False,
@@ -124,6 +142,7 @@ class NoteForm(forms.ModelForm):
             "currency",
             "total_amount",
             "total_weight_grams",
+            "customer",
         ]
         widgets = {
             "issue_date": _date_input(),
@@ -151,7 +170,9 @@ class NoteForm(forms.ModelForm):
         for name, line_sum in self._line_sums().items():
             if self.instance.pk is None or getattr(self.instance, name) == line_sum:
                 self.initial.pop(name, None)
-        self.fields["requested_carrier"].widget.attrs["list"] = "carrier-codes"
+        self._carrier_picker()
+        # Picked with the customer type-ahead; scoped: only this brand's customers are valid.
+        self.fields["customer"].queryset = Customer.objects.all()
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -180,6 +201,31 @@ class NoteForm(forms.ModelForm):
             ),
         )
 
+    def _carrier_picker(self) -> None:
+        """The requested carrier from the known ones (a note's unknown code stays offered), and
+        its services as suggestions (static/js/note-form.js follows the chosen carrier)."""
+        current = (self.instance.requested_carrier or "").strip()
+        choices = [("", _("No preference")), *carrier_choices()]
+        if current and current.lower() not in CARRIERS:
+            choices.append((current, current))
+        field = self.fields["requested_carrier"]
+        field.widget = forms.Select(
+            choices=choices, attrs={"data-service-input": "id_requested_service"}
+        )
+        self._carrier_codes = {code for code, _label in choices}
+        chosen = (
+            self.data.get(self.add_prefix("requested_carrier")) if self.is_bound else current
+        ) or ""
+        self.fields["requested_service"].widget.attrs["list"] = (
+            f"services-{chosen.lower() or 'none'}"
+        )
+
+    def clean_requested_carrier(self) -> str:
+        carrier = self.cleaned_data["requested_carrier"].strip()
+        if carrier not in self._carrier_codes:
+            raise forms.ValidationError(_("Choose one of the listed carriers."))
+        return carrier
+
     def clean_number(self) -> str:
         number = self.cleaned_data["number"].strip()
         # DeliveryNote.objects is brand-scoped: this looks at this brand's numbers only.
@@ -196,10 +242,7 @@ class NoteForm(forms.ModelForm):
         return normalize_country_code(self.cleaned_data["country_code"])
 
     def clean_currency(self) -> str:
-        currency = self.cleaned_data["currency"].strip().upper()
-        if len(currency) != 3 or not currency.isalpha():
-            raise forms.ValidationError(_("Enter a three-letter currency code (e.g. JPY)."))
-        return currency
+        return clean_currency_code(self.cleaned_data["currency"])
 
     def clean(self) -> dict:
         data = super().clean()
@@ -212,7 +255,8 @@ class NoteForm(forms.ModelForm):
 OPTIONAL_NUMBERS = ("unit_price", "weight_grams")
 
 
-class LineForm(forms.ModelForm):
+class LineForm(SingleLineFieldsMixin, forms.ModelForm):
+    product = _catalogue_link(Product)
     options = forms.CharField(
         label=_("Options"),
         required=False,
@@ -233,10 +277,13 @@ class LineForm(forms.ModelForm):
             "weight_grams",
             "warehouse_location",
             "image_url",
+            "product",
         ]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # Set by the SKU/name type-ahead; scoped: only this brand's products are valid.
+        self.fields["product"].queryset = Product.objects.all()
         if self.instance.pk:
             self.initial["options"] = format_options(self.instance.options)
         self.fields["quantity"].widget.attrs["min"] = 1
@@ -251,6 +298,14 @@ class LineForm(forms.ModelForm):
 
     def clean_options(self) -> dict:
         return parse_options(self.cleaned_data["options"])
+
+    def clean(self) -> dict:
+        data = super().clean()
+        product = data.get("product")
+        if product is not None and data.get("sku", "") != product.sku:
+            data["product"] = None  # the SKU was changed after picking: no longer that product
+            self.instance.product = None
+        return data
 
     def clean_quantity(self) -> int:
         quantity = self.cleaned_data["quantity"]
@@ -326,17 +381,22 @@ def save_note(
     return note
 
 
-class ShipmentForm(forms.Form):
+class ShipmentForm(SingleLineFieldsMixin, forms.Form):
     """A manual shipment: some or all of the quantities not shipped yet."""
 
     carrier = forms.CharField(
         label=_("Carrier"),
         max_length=50,
         required=False,
-        widget=forms.TextInput(attrs={"list": "carrier-codes"}),
+        widget=forms.TextInput(attrs={"list": "carrier-codes", "data-service-input": "id_service"}),
         help_text=_("A carrier code (yamato, sagawa…) links tracking numbers to its site."),
     )
-    service = forms.CharField(label=_("Service"), max_length=100, required=False)
+    service = forms.CharField(
+        label=_("Service"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"list": "services-none"}),
+    )
     tracking_numbers = forms.CharField(
         label=_("Tracking numbers"),
         required=False,
@@ -348,6 +408,9 @@ class ShipmentForm(forms.Form):
     def __init__(self, *args, lines: list[DeliveryNoteLine], remaining: dict[int, int], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["shipped_on"].initial = timezone.localdate()
+        carrier = (self.initial.get("carrier") or "").strip().lower()
+        if carrier:
+            self.fields["service"].widget.attrs["list"] = f"services-{carrier}"
         self.line_fields = []
         for line in lines:
             left = remaining.get(line.pk, 0)

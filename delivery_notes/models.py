@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -44,6 +45,15 @@ class DeliveryNote(BrandOwned):
     country_code = models.CharField(_("country code"), max_length=2, default="JP")
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("email"), blank=True)
+    # The customer the recipient was picked from (the note keeps its own copy of every value).
+    customer = models.ForeignKey(
+        "catalogue.Customer",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="delivery_notes",
+        verbose_name=_("customer"),
+    )
 
     requested_carrier = models.CharField(_("requested carrier"), max_length=50, blank=True)
     requested_service = models.CharField(_("requested service"), max_length=100, blank=True)
@@ -111,6 +121,15 @@ class DeliveryNoteLine(BrandOwned):
     weight_grams = models.PositiveIntegerField(_("weight (g)"), default=0)
     warehouse_location = models.CharField(_("warehouse location"), max_length=100, blank=True)
     image_url = models.URLField(_("image URL"), blank=True)
+    # The catalogue product the line was filled from; its values above are the note's own copy.
+    product = models.ForeignKey(
+        "catalogue.Product",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("product"),
+    )
 
     class Meta:
         verbose_name = _("line")
@@ -286,8 +305,8 @@ class Activity(BrandOwned):
         return self.message
 
 
-class ImportJob(BrandOwned):
-    """A CSV import too large for one request, run by a Celery task.
+class ImportJobBase(BrandOwned):
+    """A CSV import too large for one request, run by a Celery task (notes, products, customers).
 
     The decoded file is kept on the row (not on a worker's disk) so any worker can run it, and
     `locked_until` is a lease: the task claims the job by a conditional UPDATE, so two workers never
@@ -310,15 +329,13 @@ class ImportJob(BrandOwned):
     )
     total_rows = models.PositiveIntegerField(default=0)
     processed_rows = models.PositiveIntegerField(default=0)
-    created_notes = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
     locked_until = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = _("import")
-        verbose_name_plural = _("imports")
+        abstract = True
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
@@ -333,3 +350,86 @@ class ImportJob(BrandOwned):
         if self.status == self.Status.DONE:
             return 100
         return int(100 * self.processed_rows / self.total_rows) if self.total_rows else 0
+
+
+class ImportJob(ImportJobBase):
+    """A background delivery-note import."""
+
+    created_notes = models.PositiveIntegerField(default=0)
+    # Lines whose empty name or weight the import took from the catalogue (by SKU).
+    filled_lines = models.PositiveIntegerField(default=0)
+
+    class Meta(ImportJobBase.Meta):
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+
+def document_file_path(job: DocumentJob, filename: str) -> str:
+    """Unguessable, per-brand storage path; the download name shown to people is `filename`."""
+    return f"documents/{job.brand_id}/{uuid.uuid4().hex}.pdf"
+
+
+class DocumentJob(BrandOwned):
+    """A bulk print too large for one request (delivery notes or a picking list as one PDF).
+
+    Built by a Celery task (`documents.jobs.run_job`) under a lease, so two workers never build
+    it twice and a dead worker's job is taken over; the file is kept in the default storage for
+    `DOCUMENTS_RETENTION_DAYS`, like a CSV export, then deleted (the record stays).
+    """
+
+    class Kind(models.TextChoices):
+        DELIVERY_NOTES = "delivery_notes", _("Delivery notes")
+        PICKING_LIST = "picking_list", _("Picking list")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(_("document"), max_length=20, choices=Kind.choices)
+    # Delivery notes: "brand" or "recipient" (see documents.delivery_note); a picking list is
+    # written in `language`, the language of whoever asked for it.
+    note_language = models.CharField(max_length=10, default="brand")
+    gift_variant = models.BooleanField(default=False)
+    language = models.CharField(max_length=10, default="en")
+    note_ids = models.JSONField(default=list)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    total_notes = models.PositiveIntegerField(default=0)
+    processed_notes = models.PositiveIntegerField(default=0)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    file = models.FileField(upload_to=document_file_path, blank=True)
+    filename = models.CharField(max_length=120)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    file_deleted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["brand", "-created_at"], name="document_job_recent_idx")]
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def can_download(self) -> bool:
+        return self.status == self.Status.DONE and bool(self.file)
+
+    @property
+    def progress_percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return round(100 * self.processed_notes / self.total_notes) if self.total_notes else 0

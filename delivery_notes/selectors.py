@@ -10,6 +10,7 @@ Contract used by other apps (e.g. the Ship&co CSV export):
   that email told about (an id of another brand, or none, matches nothing).
 - `selected_notes(data)`: the notes a bulk action applies to, from the list's POSTed form: the
   ids in `selected`, or — when `all_matching` is set — `filter_notes(QueryDict(data["query"]))`.
+- `selected_or_filtered_notes(data)`: the same, but the filtered list when nothing is selected.
 """
 
 from __future__ import annotations
@@ -102,6 +103,14 @@ def selected_notes(data: QueryDict) -> QuerySet[DeliveryNote]:
         return filter_notes(QueryDict(data.get("query", "")))
     ids = [int(value) for value in data.getlist("selected") if value.isdigit()]
     return DeliveryNote.objects.filter(pk__in=ids).order_by("-issue_date", "-id")
+
+
+def selected_or_filtered_notes(data: QueryDict) -> QuerySet[DeliveryNote]:
+    """The selection of the list's POSTed form, or — nothing selected — the filtered list (what
+    the list's Export button exports)."""
+    if data.get("all_matching") or data.getlist("selected"):
+        return selected_notes(data)
+    return filter_notes(QueryDict(data.get("query", "")))
 
 
 def with_list_details(notes: QuerySet[DeliveryNote]) -> QuerySet[DeliveryNote]:

@@ -13,6 +13,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from brands.models import Brand, User
+from brands.validators import single_line
 from delivery_notes import activity
 from delivery_notes.models import (
     Activity,
@@ -197,6 +198,9 @@ def record_shipment(
     note already has from the same platform — one label reported by two routes (a ship notice,
     then a poll after the brand switched methods) is one shipment.
     """
+    if platform != HAKOBU:  # a platform's text cannot be refused: make it single-line instead
+        carrier, service = single_line(carrier), single_line(service)
+        tracking_numbers = [number for number in map(single_line, tracking_numbers) if number]
     if external_id and Shipment.objects.filter(platform=platform, external_id=external_id).exists():
         return None
     lock_note(note)

@@ -18,32 +18,65 @@ class Carrier:
     label: str | Promise
     # `{number}` is replaced by the URL-quoted tracking number.
     tracking_url: str
+    # (value stored on the note, label): the services a note may request of this carrier.
+    services: tuple[tuple[str, str | Promise], ...] = ()
 
 
 CARRIERS: dict[str, Carrier] = {
     "yamato": Carrier(
         _("Yamato Transport"),
         "https://jizen.kuronekoyamato.co.jp/jizen/servlet/crjz.b.NQ0010?id={number}",
+        (
+            ("TA-Q-BIN", _("TA-Q-BIN")),
+            ("TA-Q-BIN Compact", _("TA-Q-BIN Compact")),
+            ("Cool TA-Q-BIN", _("Cool TA-Q-BIN")),
+            ("Nekoposu", _("Nekoposu")),
+        ),
     ),
     "sagawa": Carrier(
         _("Sagawa Express"),
         "https://k2k.sagawa-exp.co.jp/p/web/okurijosearch.do?okurijoNo={number}",
+        (
+            ("HIKYAKU", _("Hikyaku Express")),
+            ("HIKYAKU Cool", _("Hikyaku Cool Express")),
+            ("HIKYAKU Large", _("Hikyaku Large Size Express")),
+        ),
     ),
     "japanpost": Carrier(
         _("Japan Post"),
         "https://trackings.post.japanpost.jp/services/srv/search/direct"
         "?reqCodeNo1={number}&searchKind=S002&locale=ja",
+        (
+            ("YU-PACK", _("Yu-Pack")),
+            ("YU-PACKET", _("Yu-Packet")),
+            ("Letter Pack", _("Letter Pack")),
+            ("Click Post", _("Click Post")),
+            ("EMS", _("EMS")),
+        ),
     ),
     "seino": Carrier(
         _("Seino Transportation"),
         "https://track.seino.co.jp/cgi-bin/gnpquery.pgm?GNPNO1={number}",
+        (("Kangaroo", _("Kangaroo Express")),),
     ),
     "dhl": Carrier(
         _("DHL Express"),
         "https://www.dhl.com/jp-en/home/tracking/tracking-express.html?submit=1&tracking-id={number}",
+        (("Express Worldwide", _("Express Worldwide")),),
     ),
-    "fedex": Carrier(_("FedEx"), "https://www.fedex.com/fedextrack/?trknbr={number}"),
-    "ups": Carrier(_("UPS"), "https://www.ups.com/track?tracknum={number}"),
+    "fedex": Carrier(
+        _("FedEx"),
+        "https://www.fedex.com/fedextrack/?trknbr={number}",
+        (
+            ("International Priority", _("International Priority")),
+            ("International Economy", _("International Economy")),
+        ),
+    ),
+    "ups": Carrier(
+        _("UPS"),
+        "https://www.ups.com/track?tracknum={number}",
+        (("Worldwide Express", _("Worldwide Express")), ("Worldwide Saver", _("Worldwide Saver"))),
+    ),
 }
 
 
@@ -67,3 +100,9 @@ def carrier_label(code: str) -> str:
 
 def carrier_choices() -> list[tuple[str, str]]:
     return [(code, str(carrier.label)) for code, carrier in CARRIERS.items()]
+
+
+def carrier_services(code: str) -> list[tuple[str, str]]:
+    """The services a note may request of a carrier (none for an unknown carrier)."""
+    known = _carrier(code)
+    return [(value, str(label)) for value, label in known.services] if known else []

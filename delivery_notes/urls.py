@@ -1,12 +1,27 @@
 from django.urls import path
 
-from delivery_notes import views
+from delivery_notes import document_views, settings_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("delivery-notes/", views.note_list, name="note_list"),
+    path("settings/numbering/", settings_views.note_numbering, name="numbering_settings"),
     path("delivery-notes/new/", views.note_create, name="note_create"),
+    path("delivery-notes/export.csv", views.note_export, name="note_export"),
     path("delivery-notes/cancel/", views.note_bulk_cancel, name="note_bulk_cancel"),
+    path("delivery-notes/print/", document_views.notes_print, name="notes_print"),
+    path("delivery-notes/documents/", document_views.document_list, name="document_list"),
+    path("delivery-notes/documents/<int:pk>/", document_views.document_job, name="document_job"),
+    path(
+        "delivery-notes/documents/<int:pk>/status/",
+        document_views.document_job_status,
+        name="document_job_status",
+    ),
+    path(
+        "delivery-notes/documents/<int:pk>/download/",
+        document_views.document_job_download,
+        name="document_job_download",
+    ),
     path("delivery-notes/import/", views.note_import, name="note_import"),
     path(
         "delivery-notes/import/template.csv",
@@ -26,5 +41,11 @@ urlpatterns = [
         "delivery-notes/<int:pk>/shipment-requests/",
         views.note_request_shipment,
         name="note_request_shipment",
+    ),
+    path("delivery-notes/<int:pk>/print/", document_views.note_print, name="note_print"),
+    path(
+        "delivery-notes/<int:pk>/document.pdf",
+        document_views.note_document,
+        name="note_document",
     ),
 ]

@@ -10,7 +10,7 @@ import csv
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,8 +20,9 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from brands.models import Role
 from brands.permissions import role_required
-from delivery_notes import selectors
+from delivery_notes import list_export, selectors
 from delivery_notes.csv_columns import COLUMNS, EXAMPLE_ROW, HEADER
+from delivery_notes.downloads import mark_download
 from delivery_notes.forms import (
     ImportForm,
     LineFormSet,
@@ -34,6 +35,7 @@ from delivery_notes.forms import (
 )
 from delivery_notes.importing import ImportFileError, start_import
 from delivery_notes.models import DeliveryNote, ImportJob
+from delivery_notes.numbering import suggest_number
 from delivery_notes.services import (
     NoteNotCancellable,
     cancel_note,
@@ -44,6 +46,14 @@ from delivery_notes.services import (
 from delivery_notes.shipment_requests import RequestRefused, create_request, plannable_quantities
 
 LINES_PREFIX = "lines"
+
+
+def filled_from_catalogue_message(count: int) -> str:
+    return ngettext(
+        "The name or weight of %(count)d line was taken from the catalogue (by its SKU).",
+        "The names or weights of %(count)d lines were taken from the catalogue (by their SKUs).",
+        count,
+    ) % {"count": count}
 
 
 def _can_edit(request: HttpRequest) -> bool:
@@ -132,6 +142,28 @@ def note_bulk_cancel(request: HttpRequest, brand_slug: str) -> HttpResponse:
 
 
 @role_required(Role.VIEWER)
+def note_export(request: HttpRequest, brand_slug: str) -> HttpResponse:
+    """The list as CSV: GET exports the filtered notes, POST (the list's form) the selection, or
+    the filtered notes when nothing is selected. Viewers too: they see the same in the list."""
+    if request.method == "POST":
+        notes = selectors.selected_or_filtered_notes(request.POST)
+        encoding = request.POST.get("export_encoding", list_export.UTF8)
+    else:
+        notes = selectors.filter_notes(request.GET)
+        encoding = request.GET.get("encoding", list_export.UTF8)
+    if encoding not in list_export.ENCODINGS:
+        encoding = list_export.UTF8
+    charset = "utf-8" if encoding == list_export.UTF8 else "Shift_JIS"
+    response = StreamingHttpResponse(
+        list_export.stream_csv(request.brand, notes, encoding),
+        content_type=f"text/csv; charset={charset}",
+    )
+    name = list_export.filename(request.brand, encoding)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return mark_download(request, response)
+
+
+@role_required(Role.VIEWER)
 def note_detail(request: HttpRequest, brand_slug: str, pk: int) -> HttpResponse:
     note = selectors.note_for_detail(pk)
     if note is None:
@@ -182,7 +214,8 @@ def note_request_shipment(request: HttpRequest, brand_slug: str, pk: int) -> Htt
 def _note_form_page(request: HttpRequest, note: DeliveryNote | None) -> HttpResponse:
     instance = note or DeliveryNote()
     data = request.POST if request.method == "POST" else None
-    form = NoteForm(data, instance=instance)
+    initial = {"number": suggest_number(request.brand)} if note is None and data is None else None
+    form = NoteForm(data, instance=instance, initial=initial)
     lines = LineFormSet(data, instance=instance, prefix=LINES_PREFIX)
     if data is not None and all([form.is_valid(), lines.is_valid()]):
         saved = save_note(form, lines, brand=request.brand, actor=request.user)
@@ -236,6 +269,8 @@ def note_ship(request: HttpRequest, brand_slug: str, pk: int) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         lines=list(note.lines.all()),
         remaining=remaining,
+        # What the note asked for is what usually ships.
+        initial={"carrier": note.requested_carrier, "service": note.requested_service},
     )
     if form.is_valid():
         record_shipment(
@@ -277,6 +312,9 @@ def note_import(request: HttpRequest, brand_slug: str) -> HttpResponse:
                     )
                     % {"count": outcome.created},
                 )
+                filled = outcome.counts.get("filled_lines", 0)
+                if filled:
+                    messages.info(request, filled_from_catalogue_message(filled))
                 return redirect("note_list", brand_slug=brand_slug)
             context["errors"] = outcome.errors
     return render(request, "delivery_notes/note_import.html", context)

@@ -8,6 +8,7 @@ class IntegrationsConfig(AppConfig):
 
     def ready(self) -> None:
         from delivery_notes.signals import note_changed
+        from integrations import notices  # noqa: F401  (registers its notification events)
         from integrations.outbox import tell_platforms
 
         note_changed.connect(tell_platforms, dispatch_uid="integrations.tell_platforms")

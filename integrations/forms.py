@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from brands.models import Membership
+from brands.validators import SingleLineFieldsMixin
 from integrations.models import Integration, NotifyMode
 from integrations.secrets import Secret, mask
 from integrations.services import ACCESS_TOKEN, ConnectionSettings
@@ -21,7 +22,7 @@ class MemberChoiceField(forms.ModelMultipleChoiceField):
         return f"{name} ({obj.get_role_display()})"
 
 
-class ConnectionForm(forms.Form):
+class ConnectionForm(SingleLineFieldsMixin, forms.Form):
     """Access token (blank = keep the saved one), Active/Inactive, members to notify.
 
     The Active/Inactive toggle appears only once the integration has been connected: the first

@@ -5,16 +5,18 @@ Templates: templates/notifications/integration_<event>/; context always has `pla
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from django.http import QueryDict
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from brands.models import Brand
 from delivery_notes.models import Shipment
 from delivery_notes.selectors import filter_notes
 from integrations.models import Integration, ShipmentAnnouncement
-from integrations.registry import get_platform
+from integrations.registry import get_platform, platform_label
+from notifications import events
 from notifications.services import absolute_url, notify
 
 #: A "shipments synced" email lists this many notes at most; the rest are counted and linked.
@@ -74,14 +76,33 @@ def announced_items(
     ]
 
 
-def _send(integration: Integration, event: str, *, url: str = "", **context) -> None:
+def _context(data) -> dict:
+    """The templates' context from a stored notification: the platform's name from its code."""
+    context = events.context_for("", data)
+    context["platform_name"] = platform_label(data.get("platform", ""))
+    return context
+
+
+for _event, _label in (
+    ("connected", _("Integration connected")),
+    ("disconnected", _("Integration disconnected")),
+    ("token_rejected", _("Access token rejected")),
+    ("sync_failing", _("Sync failing")),
+    ("sync_recovered", _("Sync working again")),
+    ("shipments_synced", _("Shipments synced")),
+):
+    events.register(f"integration_{_event}", _label, _context)
+
+
+def _send(integration: Integration, event: str, *, url: str = "", **data) -> None:
+    """Tell the integration's notification members; `data` is stored (JSON values only)."""
     spec = get_platform(integration.platform)
     notify(
         brand=integration.brand,
         members=integration.notification_members.select_related("user", "brand"),
         event=f"integration_{event}",
         url=url or spec.settings_url(integration.brand),
-        context={"platform_name": spec.display_name, "integration": integration, **context},
+        data={"platform": integration.platform, **data},
     )
 
 
@@ -116,12 +137,12 @@ def shipments_synced(integration: Integration, announcement: ShipmentAnnouncemen
         integration,
         "shipments_synced",
         url=announced_notes_url(announcement),
-        announcement=announcement,
+        announcement=announcement.pk,
         note_count=announcement.note_count,
         shipment_count=announcement.shipment_count,
-        items=items,
+        items=[asdict(item) for item in items],
         more=max(announcement.note_count - len(items), 0),
-        digest_since=(
+        digest_since=events.iso(
             announcement.since if announcement.kind == ShipmentAnnouncement.Kind.DIGEST else None
         ),
     )

@@ -29,7 +29,7 @@ from brands.leases import RowLease
 from brands.scoping import scopes_disabled
 from brands.task_base import brand_task
 from delivery_notes.models import DeliveryNote
-from integrations.http import AuthRejected, PlatformError, PushRefused, TransientPlatformError
+from integrations.http import PlatformError, PlatformUnavailable, TransientPlatformError
 from integrations.models import Integration, OutboundOrder, PlatformOrder
 from integrations.registry import get_platform
 
@@ -46,12 +46,17 @@ class OrderPusher(Protocol):
 
     def push(self, note: DeliveryNote, *, key: str, existing_id: str) -> str: ...
 
+    # Optional: a platform that takes several first pushes in one call sets `batch_size` > 1
+    # and `push_many([(note, key), ...]) -> {key: external id, or the PlatformError of that
+    # order}`.
+
     def cancel(self, note: DeliveryNote, *, key: str, existing_id: str) -> None: ...
 
     def close(self) -> None: ...
 
     # Optional, for a platform whose spec queues SHIP rows (a shipment recorded in Hakobu):
-    # def mark_shipped(self, note: DeliveryNote, *, key: str, existing_id: str) -> None: ...
+    # `mark_shipped(note, *, key, existing_id) -> None`. A platform that sends parts of notes
+    # (rows with a `part`) takes `part=` in `push` and `cancel`.
 
 
 def idempotency_key(note: DeliveryNote) -> str:
@@ -117,72 +122,59 @@ def _finish(lease: RowLease, row: OutboundOrder, status: str, **fields) -> None:
     row.status = status
 
 
-def send(row_id: int) -> str:
-    """Send one row if it is due and nobody else is sending it; returns the row's status."""
+def _due() -> Q:
+    return Q(status=OutboundOrder.Status.PENDING, next_attempt_at__lte=timezone.now()) | Q(
+        status=OutboundOrder.Status.SENDING  # a worker died mid-send: its lease has lapsed
+    )
+
+
+def _claim(row_id: int) -> tuple[RowLease, OutboundOrder] | None:
+    """The row with its lease when it is due and nobody else is sending it."""
     lease = RowLease(
         OutboundOrder.objects.all(), row_id, field="locked_until", duration=LEASE, heartbeat=LEASE
     )
-    due = Q(status=OutboundOrder.Status.PENDING, next_attempt_at__lte=timezone.now()) | Q(
-        status=OutboundOrder.Status.SENDING  # a worker died mid-send: its lease has lapsed
-    )
-    if not lease.acquire(due, status=OutboundOrder.Status.SENDING):
-        return "busy"
-    row = OutboundOrder.objects.select_related("note").get(pk=row_id)
-    note = row.note
-    integration = Integration.objects.filter(platform=row.platform, is_active=True).first()
-    if integration is None:
-        _finish(lease, row, OutboundOrder.Status.HELD, reason=_("The connection is not active."))
-        return row.status
-    # A note the platform pulled is never sent to it again; telling it the note shipped is not
-    # sending it (the platform's order is the same one).
-    if row.action != OutboundOrder.Action.SHIP and pulled_by_platform(note, row.platform):
-        reason = _("The platform already pulls this note by itself; it is not sent a second time.")
-        _finish(lease, row, OutboundOrder.Status.HELD, reason=reason)
-        return row.status
-    try:
-        pusher = get_platform(row.platform).order_pusher(integration)
-    except ValueError as exc:  # e.g. the API credentials were never entered
-        _finish(lease, row, OutboundOrder.Status.HELD, reason=str(exc)[:500])
-        return row.status
+    if not lease.acquire(_due(), status=OutboundOrder.Status.SENDING):
+        return None
+    return lease, OutboundOrder.objects.select_related("note").get(pk=row_id)
+
+
+def _held_as_pulled(lease: RowLease, row: OutboundOrder) -> bool:
+    """A note the platform pulls by itself is never pushed as well (it would ship twice).
+    Telling it the note shipped is not sending it: its order is the same one."""
+    if row.action == OutboundOrder.Action.SHIP or not pulled_by_platform(row.note, row.platform):
+        return False
+    reason = _("The platform already pulls this note by itself; it is not sent a second time.")
+    _finish(lease, row, OutboundOrder.Status.HELD, reason=reason)
+    return True
+
+
+def _failed(lease: RowLease, row: OutboundOrder, error: PlatformError) -> None:
+    """Transient: pending again with backoff (failed after MAX_ATTEMPTS); else held."""
     attempts = row.attempts + 1
-    # Only a platform that sends parts of notes is told which part (the others never get one).
-    part = {"part": row.part} if row.part else {}
-    try:
-        if row.action == OutboundOrder.Action.CANCEL:
-            pusher.cancel(note, key=row.idempotency_key, existing_id=row.external_id, **part)
-            external_id = row.external_id
-        elif row.action == OutboundOrder.Action.SHIP:
-            pusher.mark_shipped(note, key=row.idempotency_key, existing_id=row.external_id)
-            external_id = row.external_id
-        else:
-            external_id = pusher.push(
-                note, key=row.idempotency_key, existing_id=row.external_id, **part
-            )
-    except TransientPlatformError as exc:
-        if attempts >= MAX_ATTEMPTS:
-            _finish(lease, row, OutboundOrder.Status.FAILED, attempts=attempts, reason=str(exc))
-        else:
-            _finish(
-                lease,
-                row,
-                OutboundOrder.Status.PENDING,
-                attempts=attempts,
-                reason=str(exc),
-                next_attempt_at=timezone.now() + backoff(attempts),
-            )
-        return row.status
-    except (PushRefused, AuthRejected, PlatformError) as exc:
-        _finish(lease, row, OutboundOrder.Status.HELD, attempts=attempts, reason=str(exc)[:500])
-        return row.status
-    finally:
-        pusher.close()
+    if not isinstance(error, TransientPlatformError):
+        _finish(lease, row, OutboundOrder.Status.HELD, attempts=attempts, reason=str(error)[:500])
+    elif attempts >= MAX_ATTEMPTS:
+        _finish(lease, row, OutboundOrder.Status.FAILED, attempts=attempts, reason=str(error))
+    else:
+        _finish(
+            lease,
+            row,
+            OutboundOrder.Status.PENDING,
+            attempts=attempts,
+            reason=str(error),
+            next_attempt_at=timezone.now() + backoff(attempts),
+        )
+
+
+def _sent(lease: RowLease, row: OutboundOrder, external_id: str) -> None:
     now = timezone.now()
+    note = row.note
+    if row.action == OutboundOrder.Action.SHIP:  # the order is where it was: nothing to record
+        _finish(
+            lease, row, OutboundOrder.Status.SENT, attempts=row.attempts + 1, reason="", sent_at=now
+        )
+        return
     with transaction.atomic():
-        if row.action == OutboundOrder.Action.SHIP:
-            _finish(
-                lease, row, OutboundOrder.Status.SENT, attempts=attempts, reason="", sent_at=now
-            )
-            return row.status
         PlatformOrder.objects.update_or_create(
             note=note,
             platform=row.platform,
@@ -204,12 +196,109 @@ def send(row_id: int) -> str:
             lease,
             row,
             OutboundOrder.Status.SENT,
-            attempts=attempts,
+            attempts=row.attempts + 1,
             reason="",
             external_id=external_id[:100],
             sent_at=now,
         )
-    return row.status
+
+
+def _batchable(pusher: OrderPusher, row: OutboundOrder) -> bool:
+    """A first push (no id stored) to a platform that takes several orders in one call."""
+    return (
+        row.action == OutboundOrder.Action.PUSH
+        and not row.part
+        and not row.external_id
+        and getattr(pusher, "batch_size", 1) > 1
+    )
+
+
+def _companions(row: OutboundOrder, limit: int) -> list[tuple[RowLease, OutboundOrder]]:
+    """Other first pushes of the brand to the same platform that are due, claimed for one
+    call; a row another worker holds is left to it."""
+    candidates = (
+        OutboundOrder.objects.filter(
+            brand_id=row.brand_id,
+            platform=row.platform,
+            action=OutboundOrder.Action.PUSH,
+            part="",
+            external_id="",
+            status=OutboundOrder.Status.PENDING,
+            next_attempt_at__lte=timezone.now(),
+        )
+        .exclude(pk=row.pk)
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    claimed = []
+    for pk in list(candidates):
+        found = _claim(pk)
+        if found is not None and not _held_as_pulled(*found):
+            claimed.append(found)
+    return claimed
+
+
+def _send_batch(pusher: OrderPusher, claimed: list[tuple[RowLease, OutboundOrder]]) -> None:
+    try:
+        outcome = pusher.push_many([(row.note, row.idempotency_key) for _, row in claimed])
+    except PlatformError as exc:  # the whole call failed: every row shares its fate
+        for lease, row in claimed:
+            _failed(lease, row, exc)
+        return
+    for lease, row in claimed:
+        result = outcome.get(row.idempotency_key)
+        if result is None:
+            result = PlatformUnavailable(_("The platform did not answer for this order."))
+        if isinstance(result, PlatformError):
+            _failed(lease, row, result)
+        else:
+            _sent(lease, row, result)
+
+
+def send(row_id: int) -> str:
+    """Send one row if it is due and nobody else is sending it; returns the row's status.
+
+    A first push to a platform that takes several orders in one call (ShipStation V1 takes 100)
+    also sends the brand's other due first pushes with it, each row keeping its own outcome.
+    """
+    claimed = _claim(row_id)
+    if claimed is None:
+        return "busy"
+    lease, row = claimed
+    integration = Integration.objects.filter(platform=row.platform, is_active=True).first()
+    if integration is None:
+        _finish(lease, row, OutboundOrder.Status.HELD, reason=_("The connection is not active."))
+        return row.status
+    if _held_as_pulled(lease, row):
+        return row.status
+    try:
+        pusher = get_platform(row.platform).order_pusher(integration)
+    except ValueError as exc:  # e.g. the API credentials were never entered
+        _finish(lease, row, OutboundOrder.Status.HELD, reason=str(exc)[:500])
+        return row.status
+    note, key = row.note, row.idempotency_key
+    # Only a platform that sends parts of notes is told which part (the others never get one).
+    part = {"part": row.part} if row.part else {}
+    try:
+        if _batchable(pusher, row):
+            _send_batch(pusher, [claimed, *_companions(row, pusher.batch_size - 1)])
+            return row.status
+        try:
+            if row.action == OutboundOrder.Action.CANCEL:
+                pusher.cancel(note, key=key, existing_id=row.external_id, **part)
+                external_id = row.external_id
+            elif row.action == OutboundOrder.Action.SHIP:
+                pusher.mark_shipped(note, key=key, existing_id=row.external_id)
+                external_id = row.external_id
+            else:
+                external_id = pusher.push(note, key=key, existing_id=row.external_id, **part)
+        except PlatformError as exc:
+            _failed(lease, row, exc)
+            return row.status
+        _sent(lease, row, external_id)
+        return row.status
+    finally:
+        pusher.close()
 
 
 @brand_task(transient=(), max_retries=0)

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from brands.validators import single_line
+
 
 class MalformedShipment(ValueError):
     """One item of a page cannot be read; the sync skips it and keeps the rest of the page."""
@@ -29,6 +31,14 @@ class PlatformShipment:
     #: (delivery-note line id, quantity) for a partial shipment; empty = every line not shipped
     lines: tuple[tuple[int, int], ...] = ()
     cost: Decimal | None = None
+
+    def __post_init__(self) -> None:
+        """A platform's text goes into single-line fields: line breaks and control characters
+        become spaces (it cannot be refused like a form value)."""
+        for name in ("external_id", "reference", "carrier", "service"):
+            object.__setattr__(self, name, single_line(getattr(self, name)))
+        numbers = tuple(n for n in map(single_line, self.tracking_numbers) if n)
+        object.__setattr__(self, "tracking_numbers", numbers)
 
     @property
     def has_tracking(self) -> bool:

@@ -66,6 +66,9 @@ class PlatformSpec:
     note_bulk_actions: str | None = None
     #: Template included above the note list (e.g. "the connection needs fixing").
     note_list_notice: str | None = None
+    #: Template included on a note's page (context: note, brand, can_edit, ...), for
+    #: RATES_LABELS: the platform's rates and labels of that note.
+    note_panel: str | None = None
     periodic_tasks: tuple[PeriodicTask, ...] = field(default_factory=tuple)
     #: Dotted path of the URLconf of the platform's brand pages (mounted at `<platform>/` under
     #: Settings → System Integration; its app_name must be the platform code).

@@ -30,6 +30,7 @@ from integrations.services import (
     get_integration,
     save_connection,
 )
+from integrations.sync_watch import start_watch, watch_state
 
 RECENT_RUNS = 10
 RECENT_UNMATCHED = 20
@@ -179,16 +180,37 @@ class SyncNowView(PlatformMixin, RoleRequiredMixin, View):
                 % {"platform": name},
             )
         else:
+            start_watch(request.session, integration)
             enqueue_sync(integration)
             messages.info(
                 request,
-                _(
-                    "A sync with %(platform)s has started. Refresh this page in a moment to see "
-                    "its result in the run log."
-                )
+                _("A sync with %(platform)s has started. Its result appears here when it ends.")
                 % {"platform": name},
             )
         return redirect(self.settings_url())
+
+
+class SyncStatusView(PlatformMixin, RoleRequiredMixin, View):
+    """The "Sync now" banner, polled by htmx until the run it started ends.
+
+    When the run has ended the answer triggers `syncFinished`, on which the settings page and the
+    note list reload their results; with nothing followed the banner disappears.
+    """
+
+    required_role = Role.VIEWER
+    http_method_names = ["get"]
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        integration = self.get_integration()
+        state = watch_state(request.session, integration) if integration.pk else None
+        response = render(
+            request,
+            "integrations/_sync_watch.html",
+            {"state": state, "spec": self.get_spec(), "status_url": request.path},
+        )
+        if state is not None and state.finished:
+            response["HX-Trigger"] = "syncFinished"
+        return response
 
 
 OUTBOX_SHOWN = 100

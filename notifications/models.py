@@ -8,12 +8,18 @@ from brands.scoping import BrandOwned
 
 
 class Notification(BrandOwned):
-    """One event told to one member: shown in the app, and emailed."""
+    """One event told to one member: shown in the app, and emailed.
+
+    `event` and `data` are what happened; the app words them when they are read, in the reader's
+    language (`notifications.wording`). `subject`, `body` and `body_html` are the email as sent,
+    in the recipient's language at that time.
+    """
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
     event = models.CharField(max_length=60)
+    data = models.JSONField(default=dict, blank=True)
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(_("message"))
     body_html = models.TextField(blank=True)

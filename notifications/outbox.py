@@ -1,15 +1,13 @@
-"""Read the mail that Django's file email backend wrote, for the development outbox page.
+"""Read the mail that the development backend (`notifications.mail.OutboxFileBackend`) wrote.
 
-The backend writes one `.log` file per connection holding one or more RFC 822 messages, each
-followed by a line of 79 dashes. Only messages whose brand header names the requested brand are
-returned, so a brand never sees another brand's mail.
+Each `.eml` file is one whole RFC 822 message, parsed by the `email` package: nothing in a
+message's text can make it read as two. Only messages whose brand header names the requested
+brand are returned, so a brand never sees another brand's mail.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
@@ -17,9 +15,7 @@ from email.message import EmailMessage
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
-from notifications.mail import BRAND_HEADER, EVENT_HEADER
-
-SEPARATOR = re.compile(rb"^-{79}\r?$", re.MULTILINE)
+from notifications.mail import BRAND_HEADER, EVENT_HEADER, OUTBOX_SUFFIX
 
 
 @dataclass(frozen=True)
@@ -63,28 +59,23 @@ def _to_outbox(message: EmailMessage, fallback_date: datetime, fallback_key: str
     )
 
 
-def _messages_in(path: Path) -> Iterator[tuple[int, EmailMessage]]:
-    for index, chunk in enumerate(SEPARATOR.split(path.read_bytes())):
-        if chunk.strip():
-            yield index, message_from_bytes(chunk.strip(b"\r\n"), policy=policy.default)
-
-
 def read_outbox(directory: Path | str, brand_slug: str) -> list[OutboxMessage]:
     """Messages for `brand_slug` in the mail directory, newest first (empty if none yet).
 
-    The Date header has one-second resolution, so ties are broken by file time and position.
+    The Date header has one-second resolution, so ties are broken by the file's name (it starts
+    with the time of writing in nanoseconds).
     """
     folder = Path(directory)
     if not folder.is_dir():
         return []
     found = []
-    for path in folder.glob("*.log"):
-        mtime_ns = path.stat().st_mtime_ns
-        file_date = datetime.fromtimestamp(mtime_ns / 1e9, tz=UTC)
-        for index, message in _messages_in(path):
-            if str(message[BRAND_HEADER] or "").strip() == brand_slug:
-                email = _to_outbox(message, file_date, f"{path.name}#{index}")
-                found.append(((email.date, mtime_ns, index), email))
+    for path in folder.glob(f"*{OUTBOX_SUFFIX}"):
+        message = message_from_bytes(path.read_bytes(), policy=policy.default)
+        if str(message[BRAND_HEADER] or "").strip() != brand_slug:
+            continue
+        file_date = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
+        email = _to_outbox(message, file_date, path.name)
+        found.append(((email.date, path.name), email))
     return [email for _, email in sorted(found, key=lambda item: item[0], reverse=True)]
 
 

@@ -10,7 +10,7 @@ from notifications.models import Notification
 
 def notifications_for(user: User) -> QuerySet[Notification]:
     """The user's notifications in the active brand, newest first."""
-    return Notification.objects.filter(recipient=user)
+    return Notification.objects.filter(recipient=user).select_related("brand")
 
 
 def unread_count(user: User) -> int:

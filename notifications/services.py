@@ -1,14 +1,17 @@
 """Tell a set of members about an event: in-app entry plus an email, in each member's language.
 
-Each event has templates under `templates/notifications/<event>/`: `subject.txt`, `body.txt` and
-`body.html` (the HTML one extends `notifications/email/base.html`). Context gets `brand`,
-`recipient`, `url` (absolute) plus whatever the caller passes. Dates render in the brand's time
-zone, words in the recipient's language.
+Each event has templates under `templates/notifications/<event>/`: `subject.txt`, `summary.txt`
+(one sentence, for the app's list), `body.txt` and `body.html` (the HTML one extends
+`notifications/email/base.html`). The caller passes `data`, JSON values that are stored on the
+notification and worded from again when it is read (`notifications.events`); the templates get
+that data (as `events.context_for` makes it) plus `brand`, `recipient` and `url` (absolute).
+Dates render in the brand's time zone, words in the recipient's language.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -16,6 +19,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from brands.models import Brand, Membership
+from notifications.events import context_for
+from notifications.mail import render_text
 from notifications.models import Notification
 
 
@@ -29,8 +34,8 @@ def render_event(
     """Subject, plain-text and HTML body of an event, in `language` (and `time_zone`)."""
     ctx = {**context, "LANGUAGE_CODE": language}
     with translation.override(language), timezone.override(time_zone or settings.TIME_ZONE):
-        subject = render_to_string(f"notifications/{event}/subject.txt", ctx)
-        text = render_to_string(f"notifications/{event}/body.txt", ctx)
+        subject = render_text(f"notifications/{event}/subject.txt", ctx)
+        text = render_text(f"notifications/{event}/body.txt", ctx)
         html = render_to_string(f"notifications/{event}/body.html", ctx)
     return " ".join(subject.split()), text.strip(), html
 
@@ -41,11 +46,13 @@ def notify(
     members: Iterable[Membership],
     event: str,
     url: str = "",
+    data: Mapping[str, Any] | None = None,
     context: Mapping | None = None,
 ) -> list[Notification]:
     """Create one notification per member (of this brand only) and email it after commit.
 
     Members of another brand and deactivated users are skipped; a member listed twice is told once.
+    `context` adds template values that are not stored (emails only); prefer `data`.
     """
     from notifications.tasks import send_notification_email
 
@@ -57,13 +64,20 @@ def notify(
         if membership.brand_id != brand.pk or not user.is_active or user.pk in seen:
             continue  # never tell a member of another brand
         seen.add(user.pk)
-        ctx = {**(context or {}), "brand": brand, "recipient": user, "url": link}
+        ctx = {
+            **context_for(event, data or {}),
+            **(context or {}),
+            "brand": brand,
+            "recipient": user,
+            "url": link,
+        }
         subject, text, html = render_event(event, ctx, user.language, brand.time_zone)
         created.append(
             Notification.objects.create(
                 brand=brand,
                 recipient=user,
                 event=event,
+                data=dict(data or {}),
                 subject=subject,
                 body=text,
                 body_html=html,

@@ -41,6 +41,12 @@ def viewer_member(brand):
 
 
 @pytest.fixture
+def viewer_client(client, viewer_member):
+    client.force_login(viewer_member.user)
+    return client
+
+
+@pytest.fixture
 def admin_client(client, admin_member):
     client.force_login(admin_member.user)
     return client

@@ -1,4 +1,5 @@
-"""Deterministic demo content for `manage.py seed_demo`: retailers, products and note plans.
+"""Deterministic demo content for `manage.py seed_demo`: retailers, products and note plans,
+and the catalogue they come from (every variant of the products, the retailers as customers).
 
 Everything is drawn from a `random.Random` seeded per brand, so two runs (on any machine) plan the
 same notes; only dates are relative to the day of seeding, so the demo always looks recent.
@@ -61,6 +62,18 @@ SHOP_NAMES = [
     "いろは",
     "オリーブ",
     "森の窓",
+]
+# More retailers for the catalogue (customers that have not ordered yet); kept apart from
+# SHOP_NAMES so the planned notes stay as they were.
+EXTRA_SHOP_NAMES = [
+    "すずらん",
+    "まめ書房",
+    "風の谷",
+    "ひつじ舎",
+    "朝霧",
+    "みなと屋",
+    "紙と糸",
+    "ゆずりは",
 ]
 COMPANY_FORMS = ["株式会社{}", "{}株式会社", "有限会社{}", "合同会社{}"]
 SURNAMES = [
@@ -193,6 +206,45 @@ DEMO_PRODUCTS = [
         (("CRM", "クリーム"), ("NVY", "ネイビー")),
     ),
 ]
+# Products only in the catalogue (not in the planned notes, which stay as they were).
+CATALOGUE_ONLY_PRODUCTS = [
+    Product(
+        "PC-LN",
+        "リネンピローケース",
+        3200,
+        200,
+        "B-05-01",
+        (("NAT", "ナチュラル"), ("GRY", "グレー"), ("WHT", "ホワイト")),
+    ),
+    Product(
+        "BW-HS",
+        "波佐見焼ボウル",
+        1600,
+        380,
+        "C-01-04",
+        (("HAK", "白磁"), ("AI", "藍"), ("KAI", "灰釉")),
+        ("S", "M"),
+    ),
+    Product(
+        "CS-WD",
+        "木製コースター",
+        600,
+        30,
+        "C-02-03",
+        (("CHR", "チェリー"), ("WAL", "ウォルナット")),
+    ),
+    Product(
+        "HW-KT",
+        "ニットハンドウォーマー",
+        2400,
+        90,
+        "A-03-06",
+        (("OAT", "オートミール"), ("CHC", "チャコール"), ("RED", "レッド")),
+    ),
+    Product("CD-BW", "蜜蝋キャンドル", 1800, 160, "D-01-01", (), ("S", "M", "L")),
+    Product("SP-OL", "オリーブ石けん", 900, 110, "D-01-02"),
+    Product("BS-BB", "竹のバスケット", 4800, 520, "B-06-02", (), ("S", "M")),
+]
 SECOND_PRODUCTS = [
     Product("NB-KP", "活版印刷ノート", 700, 150, "S-01-01", (("A5", "A5"), ("B6", "B6"))),
     Product("PN-BR", "真鍮ボールペン", 2400, 40, "S-01-02"),
@@ -258,8 +310,8 @@ def _phone(rng: random.Random, area: str) -> str:
     return f"{area}-{_digits(rng, 6 - len(area))}-{_digits(rng, 4)}"
 
 
-def make_retailers(rng: random.Random, count: int) -> list[Retailer]:
-    names = rng.sample(SHOP_NAMES, count)
+def make_retailers(rng: random.Random, count: int, names: list[str] = SHOP_NAMES) -> list[Retailer]:
+    names = rng.sample(names, count)
     retailers = []
     for index, shop in enumerate(names):
         prefecture, city, postal, town, area = rng.choice(LOCATIONS)
@@ -278,20 +330,38 @@ def make_retailers(rng: random.Random, count: int) -> list[Retailer]:
                 address_line1=f"{town}{rng.randint(1, 4)}-{rng.randint(1, 20)}-{rng.randint(1, 15)}",
                 address_line2=building,
                 phone=_phone(rng, area),
-                email=f"order{index + 1:02d}@shop{index + 1:02d}.example.jp",
+                email=f"order{index + 1:02d}@{'shop' if names is SHOP_NAMES else 'new'}"
+                f"{index + 1:02d}.example.jp",
             )
         )
     return retailers
 
 
-def _line(rng: random.Random, product: Product) -> LinePlan:
+def variant(
+    product: Product, color: tuple[str, str] | None, size: str | None
+) -> tuple[str, dict[str, str]]:
+    """The SKU and options of one colour/size of a product (its SKU is the style code)."""
     sku, options = product.sku, {}
-    if product.colors:
-        code, label = rng.choice(product.colors)
-        sku, options["カラー"] = f"{sku}-{code}", label
-    if product.sizes:
-        size = rng.choice(product.sizes)
+    if color:
+        sku, options["カラー"] = f"{sku}-{color[0]}", color[1]
+    if size:
         sku, options["サイズ"] = f"{sku}-{size.upper()}", size
+    return sku, options
+
+
+def variants(product: Product) -> list[tuple[str, dict[str, str]]]:
+    """Every colour × size of a product: one catalogue product (SKU) each."""
+    return [
+        variant(product, color, size)
+        for color in (product.colors or (None,))
+        for size in (product.sizes or (None,))
+    ]
+
+
+def _line(rng: random.Random, product: Product) -> LinePlan:
+    color = rng.choice(product.colors) if product.colors else None
+    size = rng.choice(product.sizes) if product.sizes else None
+    sku, options = variant(product, color, size)
     return LinePlan(
         sku=sku,
         name=product.name,
@@ -385,3 +455,21 @@ def plan_notes(
             )
         )
     return plans
+
+
+def catalogue_customers(
+    seed: str, plans: list[NotePlan], *, total: int
+) -> list[tuple[Retailer, str, Retailer | None]]:
+    """(retailer, default carrier, second address or None) for the brand's customers: every
+    retailer of the planned notes, then new ones up to `total`. Some have a warehouse too."""
+    rng = random.Random(f"{seed}-customers")
+    retailers = list(dict.fromkeys(plan.retailer for plan in plans))
+    missing = min(max(total - len(retailers), 0), len(EXTRA_SHOP_NAMES))
+    retailers += make_retailers(rng, missing, EXTRA_SHOP_NAMES)
+    customers = []
+    for index, retailer in enumerate(retailers):
+        warehouse = None
+        if index % 6 == 5:
+            warehouse = make_retailers(rng, 1)[0]
+        customers.append((retailer, rng.choice(list(CARRIERS)), warehouse))
+    return customers

@@ -10,6 +10,8 @@ import environ
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
+from config.checks import DEV_FERNET_KEY, DEV_SECRET_KEY, refuse_unsafe_secrets
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(environ.Env().str("HAKOBU_VAR_DIR", default=str(BASE_DIR / "var")))
 
@@ -17,15 +19,16 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
-SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="dev-only-insecure-key-change-me-in-production")
+# The development default is public: refused below unless DEBUG is on.
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default=DEV_SECRET_KEY)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 # Fernet keys for secrets at rest (integration tokens). Comma-separated: the first encrypts, all
 # decrypt, so a key is rotated by prepending a new one and running `manage.py rotate_secrets`.
-HAKOBU_SECRET_KEYS = env.list(
-    "HAKOBU_SECRET_KEYS", default=["ZGV2LW9ubHktZmVybmV0LWtleS0tY2hhbmdlLW1lLTA="]
-)
+HAKOBU_SECRET_KEYS = env.list("HAKOBU_SECRET_KEYS", default=[DEV_FERNET_KEY])
+if not DEBUG:  # `make run` may use the development keys; anything else must set its own
+    refuse_unsafe_secrets(SECRET_KEY, HAKOBU_SECRET_KEYS)
 # Error pages and reports honour sensitive_post_parameters/sensitive_variables with DEBUG on too.
 DEFAULT_EXCEPTION_REPORTER_FILTER = "integrations.secrets.SecretsReporterFilter"
 
@@ -42,6 +45,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "brands",
     "delivery_notes",
+    "delivery_notes.catalogue",
     "notifications",
     "integrations",
     "integrations.shipandco",
@@ -51,7 +55,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.security.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -63,6 +69,23 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "brands.middleware.BrandScopeMiddleware",
 ]
+
+# Every page: scripts, styles, fonts and frames from this site only, no inline script or style.
+# Images: this site, data: URIs (Bootstrap's icons) and the hosts the brand allows
+# (Brand.allowed_image_hosts, added per request by config.security).
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "frame-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -105,9 +128,19 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 INVITATION_MAX_AGE_DAYS = env.int("INVITATION_MAX_AGE_DAYS", default=7)
-# After this many failed logins for one email, refuse it for LOGIN_LOCKOUT_SECONDS.
+# Login throttling (brands.login_throttle): after LOGIN_MAX_FAILURES failed logins for one account
+# from one address, that address may not try that account for LOGIN_LOCKOUT_SECONDS; after
+# LOGIN_MAX_FAILURES_PER_ADDRESS failures over all accounts, that address may not log in at all.
 LOGIN_MAX_FAILURES = env.int("LOGIN_MAX_FAILURES", default=10)
+LOGIN_MAX_FAILURES_PER_ADDRESS = env.int("LOGIN_MAX_FAILURES_PER_ADDRESS", default=20)
 LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=15 * 60)
+# Password-reset emails: at most this many per email address and per source address per window.
+PASSWORD_RESET_MAX_PER_EMAIL = env.int("PASSWORD_RESET_MAX_PER_EMAIL", default=3)
+PASSWORD_RESET_MAX_PER_ADDRESS = env.int("PASSWORD_RESET_MAX_PER_ADDRESS", default=10)
+PASSWORD_RESET_WINDOW_SECONDS = env.int("PASSWORD_RESET_WINDOW_SECONDS", default=60 * 60)
+# Reverse proxies in front of the app that append to X-Forwarded-For: the client's address is the
+# one the outermost of them saw. 0: REMOTE_ADDR is the client (no proxy).
+HAKOBU_TRUSTED_PROXIES = env.int("HAKOBU_TRUSTED_PROXIES", default=0)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ja", _("Japanese"))]
@@ -115,6 +148,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True
+# One date and one date-time format per language (config/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["config.formats"]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -129,7 +164,8 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Email: a file backend under var/mail by default so `make run` users can read what was sent.
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
+# One .eml file per message (notifications.mail.OutboxFileBackend), read by the DEBUG outbox.
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="notifications.mail.OutboxFileBackend")
 EMAIL_FILE_PATH = VAR_DIR / "mail"
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
@@ -199,6 +235,12 @@ SYNC_RUN_RETENTION_DAYS = env.int("SYNC_RUN_RETENTION_DAYS", default=30)
 # are kept this many days (the export record stays).
 SHIPANDCO_EXPORT_SYNC_MAX_NOTES = env.int("SHIPANDCO_EXPORT_SYNC_MAX_NOTES", default=500)
 SHIPANDCO_EXPORT_RETENTION_DAYS = env.int("SHIPANDCO_EXPORT_RETENTION_DAYS", default=30)
+# Printed documents (PDF): up to this many notes print at once, more are built in a Celery task
+# whose file is kept this many days (the record stays).
+DOCUMENTS_SYNC_MAX_NOTES = env.int("DOCUMENTS_SYNC_MAX_NOTES", default=50)
+DOCUMENTS_RETENTION_DAYS = env.int("DOCUMENTS_RETENTION_DAYS", default=30)
+# One PDF holds at most this many notes (a worker lays the whole document out in memory).
+DOCUMENTS_MAX_NOTES = env.int("DOCUMENTS_MAX_NOTES", default=3000)
 
 # Every platform's own periodic tasks are added from its declaration (config/celery.py).
 CELERY_BEAT_SCHEDULE = {
@@ -208,6 +250,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=0),
     },
     "integrations-send-outbox": {"task": "integrations.tasks.send_outbox", "schedule": 60.0},
+    "delivery-notes-purge-documents": {
+        "task": "delivery_notes.tasks.purge_document_files",
+        "schedule": crontab(hour=3, minute=45),
+    },
     "integrations-prune-sync-runs": {
         "task": "integrations.tasks.prune_sync_runs",
         "schedule": crontab(hour=3, minute=15),
@@ -218,7 +264,13 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"handled_client_errors": {"()": "config.log_filters.HandledClientErrors"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
+    "loggers": {
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
+        # A 403 or 404 the app answers on purpose: one line, no traceback.
+        "django.request": {"filters": ["handled_client_errors"]},
+    },
 }

@@ -54,3 +54,15 @@ def carrier_choices() -> list[tuple[str, str]]:
 def platform_bulk_actions() -> list[str]:
     """Templates of the bulk actions the registered platforms add to the note list."""
     return [spec.note_bulk_actions for spec in platforms() if spec.note_bulk_actions]
+
+
+@register.simple_tag
+def platform_note_panels() -> list[str]:
+    """Templates of the panels the registered platforms add to a note's page."""
+    return [spec.note_panel for spec in platforms() if spec.note_panel]
+
+
+@register.simple_tag
+def carrier_service_lists() -> list[tuple[str, list[tuple[str, str]]]]:
+    """(carrier code, its services) of every known carrier, for the service suggestions."""
+    return [(code, tracking.carrier_services(code)) for code, _label in tracking.carrier_choices()]

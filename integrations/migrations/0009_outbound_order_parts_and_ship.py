@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('brands', '0001_initial'),
-        ('delivery_notes', '0004_shipment_requests'),
+        ('delivery_notes', '0006_shipment_requests'),
         ('integrations', '0008_outbox'),
     ]
 

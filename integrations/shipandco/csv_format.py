@@ -23,26 +23,25 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from delivery_notes.csv_cells import (  # noqa: F401 (re-exported: the export and tests use them)
+    CODECS,
+    SHIFT_JIS,
+    SHIFT_JIS_MARKER,
+    UTF8,
+    fit_cp932,
+    neutralise_formula,
+)
 from delivery_notes.models import DeliveryNote, DeliveryNoteLine
 from integrations.shipandco import facts
 
 ORDER_COLUMNS = facts.CSV_ORDER_COLUMNS
 PRODUCT_COLUMNS = facts.CSV_PRODUCT_COLUMNS
 HEADER: tuple[str, ...] = (*ORDER_COLUMNS.values(), *PRODUCT_COLUMNS.values())
-
-SHIFT_JIS_MARKER = "〓"
-UTF8 = "utf-8"
-SHIFT_JIS = "shift_jis"
-_CODECS = {UTF8: "utf-8", SHIFT_JIS: "cp932"}
-_CP932_EQUIVALENTS = str.maketrans({"\u2014": "\u2015"})
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER_LIKE = re.compile(r"[+-][0-9 ().\-]*[0-9][0-9 ().\-]*")
 
 
 @dataclass(frozen=True)
@@ -123,34 +122,6 @@ def product_cells(line: DeliveryNoteLine, quantity: int) -> dict[str, str]:
     return {PRODUCT_COLUMNS[key]: value.strip() for key, value in values.items()}
 
 
-def neutralise_formula(value: str) -> str:
-    """Quote a cell a spreadsheet would run as a formula; see the module docstring."""
-    if value.startswith(_FORMULA_START) and not _NUMBER_LIKE.fullmatch(value):
-        return "'" + value
-    return value
-
-
-def fit_cp932(value: str) -> tuple[str, str]:
-    """(value writable in CP932, the characters that had to become 〓)."""
-    value = value.translate(_CP932_EQUIVALENTS)
-    try:
-        value.encode("cp932")
-    except UnicodeEncodeError:
-        pass
-    else:
-        return value, ""
-    kept, lost = [], []
-    for char in value:
-        try:
-            char.encode("cp932")
-        except UnicodeEncodeError:
-            kept.append(SHIFT_JIS_MARKER)
-            lost.append(char)
-        else:
-            kept.append(char)
-    return "".join(kept), "".join(lost)
-
-
 def prepare_cells(
     cells: Mapping[str, str], encoding: str
 ) -> tuple[dict[str, str], list[CellIssue]]:
@@ -175,7 +146,7 @@ class RowEncoder:
 
     def __init__(self, encoding: str) -> None:
         self.encoding = encoding
-        self._codec = _CODECS[encoding]
+        self._codec = CODECS[encoding]
         self._buffer = io.StringIO()
         self._writer = csv.writer(self._buffer, lineterminator="\r\n")
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from brands.models import Role
 from brands.permissions import role_required
+from delivery_notes.downloads import mark_download
 from delivery_notes.selectors import selected_notes
 from integrations.shipandco import export as services
 from integrations.shipandco.export_tasks import dispatch_export
@@ -72,7 +73,7 @@ def export_create(request: HttpRequest, brand_slug: str) -> HttpResponse:
         export.refresh_from_db()
         clean = export.exported_notes == export.total_notes and not export.warnings
         if export.can_download and clean:
-            return _file_response(export)
+            return mark_download(request, _file_response(export))
     return redirect("shipandco:export_detail", brand_slug=brand_slug, pk=export.pk)
 
 
@@ -117,4 +118,14 @@ def export_download(request: HttpRequest, brand_slug: str, pk: int) -> HttpRespo
     export = get_object_or_404(CsvExport, pk=pk)
     if not export.can_download:
         raise Http404("This export has no file (not finished, nothing exported, or expired).")
-    return _file_response(export)
+    try:
+        return _file_response(export)
+    except FileNotFoundError:  # removed from storage (expired, or another media folder)
+        messages.error(
+            request,
+            _(
+                "The file of this export is no longer available. Select the delivery notes "
+                "again and download a new CSV."
+            ),
+        )
+        return redirect("shipandco:export_detail", brand_slug=brand_slug, pk=export.pk)

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.ShipandcoSettingsView.as_view(), name="settings"),
     path("connect/", views.ShipandcoConnectView.as_view(), name="connect"),
     path("sync/", views.ShipandcoSyncNowView.as_view(), name="sync_now"),
+    path("sync/status/", views.ShipandcoSyncStatusView.as_view(), name="sync_status"),
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from integrations.shipandco import SHIPANDCO
 from integrations.shipandco.forms import ShipandcoConnectionForm
-from integrations.views import ConnectView, SettingsView, SyncNowView
+from integrations.views import ConnectView, SettingsView, SyncNowView, SyncStatusView
 
 
 class ShipandcoSettingsView(SettingsView):
@@ -18,4 +18,8 @@ class ShipandcoConnectView(ConnectView):
 
 
 class ShipandcoSyncNowView(SyncNowView):
+    platform = SHIPANDCO
+
+
+class ShipandcoSyncStatusView(SyncStatusView):
     platform = SHIPANDCO

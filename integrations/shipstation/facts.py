@@ -268,8 +268,18 @@ V1_CHECK_PATH = "warehouses"  # a cheap authenticated GET (confirmed endpoint)
 V1_STORES_PATH = "stores"
 V1_WAREHOUSES_PATH = "warehouses"
 V1_CREATE_ORDER_PATH = "orders/createorder"  # upsert by orderKey (confirmed)
+V1_CREATE_ORDERS_PATH = "orders/createorders"  # the same upsert for a JSON array (confirmed)
+V1_CREATE_ORDERS_MAX = 100  # orders per createorders call (confirmed)
+# Its answer: {"hasErrors", "results": [{"orderId", "orderNumber", "orderKey", "success",
+# "errorMessage"}]} (likely: Hakobu matches results by orderKey, never by position).
+V1_BULK_RESULTS_FIELD = "results"
 V1_ORDERS_PATH = "orders"  # `orderNumber` filter = starts with (confirmed)
 V1_SHIPMENTS_PATH = "shipments"
+# Orders marked shipped without a ShipStation label ("Mark as Shipped", markasshipped) never
+# appear among the labels. They are listed as *fulfillments* (UNCERTAIN for V1: `/fulfillments`
+# "may list them"; its fields and `createDateStart/End` filters come from public clients).
+# When the endpoint is missing (404) the labels still sync: only these orders are not seen.
+V1_FULFILLMENTS_PATH = "fulfillments"
 V1_PAGE_SIZE = 500  # confirmed maximum; V1 allows only 40 calls a minute
 V1_LOOKUP_MAX_PAGES = 5  # Hakobu's choice: finding an orderKey reads at most this many pages
 # confirmed statuses; createorder updates only the open ones
@@ -289,6 +299,11 @@ V2_BY_EXTERNAL_ID_PATH = "shipments/external_shipment_id/{key}"  # 404 = unknown
 V2_SHIPMENT_PATH = "shipments/{shipment_id}"
 V2_CANCEL_PATH = "shipments/{shipment_id}/cancel"  # PUT → 204 (confirmed)
 V2_LABELS_PATH = "labels"
+# `/v2/fulfillments` exists (confirmed); its fields and `created_at_start/end` filters are
+# UNCERTAIN (public clients' shapes): missing fields make a fulfillment unreadable, never wrong.
+V2_FULFILLMENTS_PATH = "fulfillments"
+#: A fulfillment's external id in Hakobu, kept apart from label ids.
+FULFILLMENT_ID_PREFIX = "fulfillment-"
 V2_PAGE_SIZE = 500  # UNCERTAIN maximum (none documented; default 25)
 V2_CANCELLED_STATUS = "cancelled"  # shipment_status (confirmed)
 V2_DEAD_LABEL_STATUSES = ("voided", "error")  # label_status that never ships goods (confirmed)
@@ -300,3 +315,59 @@ V2_VOID_LOOKBACK_DAYS = 30
 # UNCERTAIN: a label's order lines (sandbox addition), and their key
 V2_LABEL_ITEMS_FIELD = "items"
 V2_LINE_KEY = "external_order_item_id"
+
+# =================================================================================================
+# Mode 3: ShipStation as a shipping service (rates and labels from inside Hakobu)
+# =================================================================================================
+# Read by integrations/shipstation/api/shipping.py and integrations/shipstation/labels/. Calls
+# are confirmed (V2) or likely (V1) per the reference's "Mode 3" table. Facts that stay UNCERTAIN
+# (or are Hakobu's choices), and how the code copes:
+# - V2 `POST /v2/rates` with an inline `shipment` answers per-carrier failures in
+#   `rate_response.errors[]` naming `carrier_id` (ShipEngine's shape): an error without a carrier
+#   is shown for every carrier asked; `invalid_rates[]` are shown as that carrier's errors too;
+# - V1 `getrates` answers a list; a carrier's failure is any error answer (shown beside it);
+# - idempotency: V2 `external_shipment_id` on the label's inline shipment (confirmed unique per
+#   account, never an upsert) is the purchase's reference, looked up with
+#   `GET /v2/shipments/external_shipment_id/{id}` then `GET /v2/labels?shipment_id=`. V1
+#   `createlabel` has no key: the reference goes in `advancedOptions.customField1` and the label is
+#   looked up in `GET /shipments?createDateStart=` by that field (or `orderKey`) — UNCERTAIN that
+#   V1 keeps and lists it: when the lookup finds nothing the purchase is marked not bought and the
+#   message asks the user to check ShipStation's shipments before buying again;
+# - V2 labels carry their shipment's `external_shipment_id` (ShipEngine's label model): the poll
+#   tells a test label Hakobu bought (reference prefix below) from a ShipStation test label, and
+#   keeps the former as the shipment Hakobu recorded;
+# - V2 `label_download.pdf` is fetched without the API key when it is on another host;
+# - "shipped elsewhere": V1 `POST /orders/markasshipped` (confirmed); V2 `POST /v2/fulfillments`
+#   `{fulfillments: [{shipment_id, tracking_number, carrier_code, ship_date, notify_customer,
+#   notify_order_source}]}` (endpoint confirmed, body UNCERTAIN);
+# - the confirmation option values (V2 `none|delivery|signature|adult_signature`; V1 the same
+#   words) are ShipEngine's: likely.
+V1_CARRIERS_PATH = "carriers"
+V1_PACKAGES_PATH = "carriers/listpackages"  # ?carrierCode=
+V1_RATES_PATH = "shipments/getrates"
+V1_CREATE_LABEL_PATH = "shipments/createlabel"
+V1_VOID_LABEL_PATH = "shipments/voidlabel"
+V1_MARK_SHIPPED_PATH = "orders/markasshipped"
+V1_REFERENCE_FIELD = "customField1"  # advancedOptions field carrying the reference (UNCERTAIN)
+V1_NUMBER_FIELD = "customField2"  # Hakobu's choice: the note number, for people reading labels
+V2_CARRIERS_PATH = "carriers"
+V2_PACKAGES_PATH = "carriers/{carrier_id}/packages"
+V2_RATES_PATH = "rates"
+V2_LABELS_CREATE_PATH = "labels"
+V2_VOID_PATH = "labels/{label_id}/void"
+V2_FULFILLMENTS_PATH = "fulfillments"
+V2_FINAL_SHIPMENT_STATUSES = ("label_purchased", "cancelled")  # nothing left to mark shipped
+V1_FINAL_ORDER_STATUSES = ("shipped", "cancelled")
+V1_LOOKUP_MARGIN_MINUTES = 10  # Hakobu's choice: createDateStart this long before the attempt
+CONFIRMATIONS = ("none", "delivery", "signature", "adult_signature")  # likely
+DEFAULT_PACKAGE_CODE = "package"  # likely: "your own box" on every carrier
+# confirmed: V2 dimension units `inch` | `centimeter`
+CENTIMETRES_PER = {"centimeter": Decimal("1"), "inch": Decimal("2.54")}
+# Hakobu's choices: a rate list is reused this long for the same note and parameters; the
+# carriers of an account this long; a reference is `hk-<brand>-<note>-<random>` (≤ 50)
+RATES_CACHE_SECONDS = 5 * 60
+CARRIERS_CACHE_SECONDS = 10 * 60
+LABEL_REFERENCE_PREFIX = "hk"
+# Hakobu's choice: a purchase younger than 2 × the HTTP timeout + this may still be in flight
+# (its label not listed yet proves nothing); only older ones are marked "not bought" by others
+IN_FLIGHT_MARGIN_SECONDS = 15

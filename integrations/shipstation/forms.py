@@ -6,21 +6,25 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from brands.models import Membership
+from brands.validators import SingleLineFieldsMixin
 from delivery_notes.models import OPEN_STATUSES, ShippingStatus
 from integrations.forms import MemberChoiceField
 from integrations.models import Integration, NotifyMode
 from integrations.secrets import mask
-from integrations.shipstation.models import ApiVersion, PushTrigger, ShipstationSettings
+from integrations.shipstation.models import (
+    ApiVersion,
+    Confirmation,
+    PushTrigger,
+    ShipstationSettings,
+)
 from integrations.shipstation.services import (
     CREDENTIAL_FIELDS,
     ONE_ROUTE_MESSAGE,
     ShipstationChoice,
 )
 
-LATER = _("Coming in a later version of Hakobu.")
 
-
-class ShipstationForm(forms.Form):
+class ShipstationForm(SingleLineFieldsMixin, forms.Form):
     custom_store = forms.BooleanField(
         label=_("Method 1 — Custom Store: ShipStation pulls the orders from Hakobu"),
         required=False,
@@ -73,8 +77,23 @@ class ShipstationForm(forms.Form):
     rates_labels = forms.BooleanField(
         label=_("Method 3 — Shipping service: rates and labels from inside Hakobu"),
         required=False,
-        disabled=True,
-        help_text=LATER,
+        help_text=_(
+            "Hakobu collects estimated shipping costs and creates labels through ShipStation's "
+            "API, with the API credentials above (the same ones as method 2 when both are on). "
+            "Combines with method 1 or 2."
+        ),
+    )
+    label_package = forms.ChoiceField(label=_("Default package"), required=False)
+    label_confirmation = forms.ChoiceField(
+        label=_("Delivery confirmation"), choices=Confirmation.choices, required=False
+    )
+    test_labels = forms.BooleanField(
+        label=_("Test labels"),
+        required=False,
+        help_text=_(
+            "Labels are made without cost and cannot be used to ship. Switch off to buy real "
+            "labels."
+        ),
     )
     ready_statuses = forms.MultipleChoiceField(
         label=_("Ready to ship"),
@@ -108,6 +127,7 @@ class ShipstationForm(forms.Form):
         integration: Integration,
         settings: ShipstationSettings,
         account_lists: tuple[list, list] | None = None,
+        packages: list | None = None,
         **kwargs,
     ) -> None:
         saved = integration.pk is not None
@@ -122,6 +142,9 @@ class ShipstationForm(forms.Form):
                 "push_trigger": settings.push_trigger,
                 "store_id": settings.store_id,
                 "warehouse_id": settings.warehouse_id,
+                "label_package": settings.label_package,
+                "label_confirmation": settings.label_confirmation,
+                "test_labels": settings.test_labels if settings.pk else True,
                 "notification_members": (
                     list(integration.notification_members.all()) if saved else []
                 ),
@@ -144,6 +167,15 @@ class ShipstationForm(forms.Form):
         self.fields["warehouse_id"].choices = [("", _("(default)"))] + [
             (w.id, w.name) for w in warehouses
         ]
+        known = [(p.code, p.name or p.code) for p in packages or []]
+        if settings.label_package not in {code for code, _name in known}:
+            known.insert(0, (settings.label_package, settings.label_package))
+        self.fields["label_package"].choices = known
+        if not packages:
+            self.fields["label_package"].help_text = _(
+                "Save the API credentials with method 3 on: the carriers' packages come from "
+                "your ShipStation account."
+            )
         if account_lists and not stores:
             # API V2 has no list of stores: orders go to the account's default store.
             del self.fields["store_id"]
@@ -157,7 +189,7 @@ class ShipstationForm(forms.Form):
         data = super().clean()
         if data.get("custom_store") and data.get("api_orders"):
             raise forms.ValidationError(ONE_ROUTE_MESSAGE)
-        if data.get("api_orders"):
+        if data.get("api_orders") or data.get("rates_labels"):
             needed = (
                 ("v2_api_key",)
                 if data.get("api_version") == ApiVersion.V2
@@ -168,7 +200,7 @@ class ShipstationForm(forms.Form):
             )
             for name in needed:
                 if not data.get(name) and not self.integration.secret(name):
-                    self.add_error(name, _("Enter it to send orders over this API."))
+                    self.add_error(name, _("Enter it to use this API."))
         if (data.get("custom_store") or data.get("api_orders")) and not data.get("ready_statuses"):
             self.add_error("ready_statuses", _("Choose at least one status that is ready to ship."))
         return data
@@ -187,4 +219,7 @@ class ShipstationForm(forms.Form):
             push_trigger=data["push_trigger"] or PushTrigger.BY_HAND,
             store_id=data.get("store_id") or "",  # absent for V2
             warehouse_id=data.get("warehouse_id") or "",
+            label_package=data.get("label_package") or "package",
+            label_confirmation=data.get("label_confirmation") or Confirmation.NONE,
+            test_labels=bool(data.get("test_labels")),
         )

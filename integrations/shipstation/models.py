@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from django.conf import settings as django_settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from brands.scoping import BrandOwned
-from delivery_notes.models import ShippingStatus
+from delivery_notes.models import DeliveryNote, Shipment, ShippingStatus
 from integrations.models import Integration
 
 
@@ -27,6 +28,13 @@ class PushTrigger(models.TextChoices):
         _("Automatically, when a delivery note with a shipping address is created"),
     )
     BY_HAND = "by_hand", _("When staff send selected delivery notes from the list")
+
+
+class Confirmation(models.TextChoices):
+    NONE = "none", _("No confirmation")
+    DELIVERY = "delivery", _("Delivery confirmation")
+    SIGNATURE = "signature", _("Signature")
+    ADULT_SIGNATURE = "adult_signature", _("Adult signature")
 
 
 class ShipstationSettings(BrandOwned):
@@ -50,6 +58,15 @@ class ShipstationSettings(BrandOwned):
     )
     store_id = models.CharField(_("ShipStation store"), max_length=50, blank=True)
     warehouse_id = models.CharField(_("ship-from location"), max_length=50, blank=True)
+    label_package = models.CharField(_("default package"), max_length=50, default="package")
+    label_confirmation = models.CharField(
+        _("confirmation"), max_length=20, choices=Confirmation.choices, default=Confirmation.NONE
+    )
+    test_labels = models.BooleanField(
+        _("Test labels"),
+        default=True,
+        help_text=_("Labels are made without cost and cannot be used to ship."),
+    )
 
     class Meta:
         verbose_name = _("ShipStation settings")
@@ -63,3 +80,77 @@ class ShipstationSettings(BrandOwned):
 
     def __str__(self) -> str:
         return f"ShipStation settings of integration {self.integration_id}"
+
+
+def _label_path(instance: ShipstationLabel, filename: str) -> str:
+    return f"shipstation/labels/{instance.brand_id}/{instance.reference}.pdf"
+
+
+class ShipstationLabel(BrandOwned):
+    """One label bought (or being bought) through ShipStation for a note.
+
+    The row is written, with its `reference`, before ShipStation is asked: an answer that never
+    arrives leaves it `pending`, and the label is looked up by that reference before anything is
+    bought again, so a label is never lost nor bought twice.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Being bought")
+        BOUGHT = "bought", _("Bought")
+        FAILED = "failed", _("Not bought")
+        VOIDED = "voided", _("Voided")
+
+    note = models.ForeignKey(
+        DeliveryNote, on_delete=models.CASCADE, related_name="shipstation_labels"
+    )
+    shipment = models.OneToOneField(
+        Shipment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="shipstation_label",
+    )
+    reference = models.CharField(max_length=50, unique=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    api_version = models.CharField(max_length=2, choices=ApiVersion.choices)
+    carrier_id = models.CharField(max_length=50)
+    carrier_code = models.CharField(_("carrier"), max_length=50)
+    carrier_name = models.CharField(max_length=100, blank=True)
+    service_code = models.CharField(_("service"), max_length=100)
+    service_name = models.CharField(max_length=200, blank=True)
+    package_code = models.CharField(max_length=50, blank=True)
+    quoted_cost = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    parcel = models.JSONField(default=dict, blank=True)  # what was sent, to buy it again
+    lines = models.JSONField(null=True, blank=True)  # {line id: qty}; None = all remaining
+    test_label = models.BooleanField(default=False)
+    label_id = models.CharField(max_length=50, blank=True)
+    tracking_number = models.CharField(_("tracking number"), max_length=100, blank=True)
+    cost = models.DecimalField(_("cost"), max_digits=12, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(max_length=3, blank=True)
+    pdf = models.FileField(upload_to=_label_path, blank=True)
+    pdf_url = models.URLField(max_length=500, blank=True)
+    error = models.TextField(blank=True)
+    marked_shipped = models.BooleanField(default=False)
+    created_by = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("ShipStation label")
+        verbose_name_plural = _("ShipStation labels")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # One purchase in doubt per note at a time: it is resolved before another starts.
+            models.UniqueConstraint(
+                fields=["note"], condition=Q(status="pending"), name="one_pending_label_per_note"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.tracking_number or self.reference

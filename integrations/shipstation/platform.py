@@ -10,6 +10,8 @@ from integrations.registry import Capability, PeriodicTask, PlatformSpec, regist
 from integrations.shipstation import SHIPSTATION
 from integrations.shipstation.endpoint import CustomStoreEndpoint
 from integrations.shipstation.orders import on_note_changed
+from integrations.shipstation.shipping import labels as _labels  # noqa: F401  (activity verbs)
+from integrations.shipstation.shipping import tasks as _tasks  # noqa: F401  (Celery tasks)
 from integrations.tasks import sync_brand
 
 #: How often method 2 polls ShipStation for shipments (seconds).
@@ -24,6 +26,13 @@ class BrandPusher:
 
         self.settings = integration.shipstation
         self.inner = make_pusher(self.settings.api_version, integration.credentials or {})
+        # Only V1 sends several orders in one call; V2 creates one shipment per call.
+        self.batch_size = getattr(self.inner, "batch_size", 1)
+
+    def push_many(self, notes: list[tuple[DeliveryNote, str]]) -> dict:
+        return self.inner.push_many(
+            notes, warehouse_id=self.settings.warehouse_id, store_id=self.settings.store_id
+        )
 
     def push(self, note: DeliveryNote, *, key: str, existing_id: str) -> str:
         return self.inner.push(
@@ -57,7 +66,12 @@ SPEC = register(
         platform=SHIPSTATION,
         label=_("ShipStation"),
         capabilities=frozenset(
-            {Capability.INBOUND, Capability.PUSH_ORDERS, Capability.PULL_SHIPMENTS}
+            {
+                Capability.INBOUND,
+                Capability.PUSH_ORDERS,
+                Capability.PULL_SHIPMENTS,
+                Capability.RATES_LABELS,
+            }
         ),
         settings_url_name="shipstation:settings",
         urls="integrations.shipstation.urls",
@@ -67,6 +81,7 @@ SPEC = register(
         build_source=build_source,
         sync_task=sync_brand,
         note_bulk_actions="integrations/shipstation/_note_bulk_actions.html",
+        note_panel="integrations/shipstation/_note_panel.html",
         periodic_tasks=(
             PeriodicTask(
                 "shipstation-sync-all",

@@ -47,6 +47,9 @@ class ShipstationChoice:
     push_trigger: str = PushTrigger.BY_HAND
     store_id: str = ""
     warehouse_id: str = ""
+    label_package: str = "package"
+    label_confirmation: str = "none"
+    test_labels: bool = True
 
 
 class CredentialsRefused(ValueError):
@@ -123,7 +126,11 @@ def save_methods(brand: Brand, choice: ShipstationChoice) -> tuple[Integration, 
         raise MethodsConflict(ONE_ROUTE_MESSAGE)
     integration, settings = load(brand)
     credentials = {**(integration.credentials or {}), **choice.credentials}
-    if choice.api_orders and (choice.credentials or not settings.api_orders):
+    uses_api = choice.api_orders or choice.rates_labels
+    newly_on = (choice.api_orders and not settings.api_orders) or (
+        choice.rates_labels and not settings.rates_labels
+    )
+    if uses_api and (choice.credentials or newly_on or choice.api_version != settings.api_version):
         check_credentials(choice.api_version, credentials)
     was_integrated = integration.pk is not None and integration.is_integrated
     active = choice.custom_store or choice.api_orders or choice.rates_labels
@@ -151,6 +158,9 @@ def save_methods(brand: Brand, choice: ShipstationChoice) -> tuple[Integration, 
         settings.push_trigger = choice.push_trigger
         settings.store_id = choice.store_id
         settings.warehouse_id = choice.warehouse_id
+        settings.label_package = choice.label_package
+        settings.label_confirmation = choice.label_confirmation
+        settings.test_labels = choice.test_labels
         if choice.custom_store and not settings.store_password_hash:
             settings.store_username = f"hakobu-{brand.slug}"[:50]
             password = _set_password(settings)

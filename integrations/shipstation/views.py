@@ -29,6 +29,7 @@ from integrations.shipstation.services import (
     rotate_password,
     save_methods,
 )
+from integrations.shipstation.shipping.overview import label_packages, shipping_overview
 
 RECENT_CALLS = 20
 RECENT_UNMATCHED = 20
@@ -50,7 +51,12 @@ class ShipstationSettingsView(RoleRequiredMixin, View):
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         integration, settings = load(request.brand)
         lists = account_lists(integration, settings) if settings.pk else None
-        form = ShipstationForm(integration=integration, settings=settings, account_lists=lists)
+        form = ShipstationForm(
+            integration=integration,
+            settings=settings,
+            account_lists=lists,
+            packages=label_packages(integration, settings),
+        )
         return self.render(integration, settings, form)
 
     @method_decorator(sensitive_variables("password"))
@@ -60,7 +66,11 @@ class ShipstationSettingsView(RoleRequiredMixin, View):
         integration, settings = load(request.brand)
         lists = account_lists(integration, settings) if settings.pk else None
         form = ShipstationForm(
-            request.POST, integration=integration, settings=settings, account_lists=lists
+            request.POST,
+            integration=integration,
+            settings=settings,
+            account_lists=lists,
+            packages=label_packages(integration, settings),
         )
         if form.is_valid():
             try:
@@ -96,6 +106,7 @@ class ShipstationSettingsView(RoleRequiredMixin, View):
             "calls": integration.calls.all()[:RECENT_CALLS] if saved and is_admin else [],
             "unmatched": integration.unmatched_shipments.all()[:RECENT_UNMATCHED] if saved else [],
             "members": integration.notification_members.select_related("user") if saved else [],
+            "shipping": shipping_overview(request.brand, integration, settings),
         }
         return render(request, self.template_name, context)
 

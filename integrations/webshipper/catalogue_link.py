@@ -26,12 +26,12 @@ def available() -> bool:
 
 def ensure_product(
     brand, *, sku: str, name: str, unit_price: Decimal, currency: str, weight_grams: int
-) -> bool:
-    """The product with this SKU exists afterwards (when the catalogue does); True if created."""
+) -> Any | None:
+    """The brand's product with this SKU, created when missing; None without a catalogue."""
     services = _services()
     if services is None or not sku.strip():
-        return False
-    _product, created = services.find_or_create_product(
+        return None
+    product, _created = services.find_or_create_product(
         brand,
         sku=sku,
         defaults={
@@ -41,18 +41,19 @@ def ensure_product(
             "weight_grams": weight_grams,
         },
     )
-    return created
+    return product
 
 
-def ensure_customer(brand, *, code: str, email: str, person: dict, address: dict) -> bool:
-    """The customer (found by code, else by email) exists afterwards; True if created."""
+def ensure_customer(brand, *, code: str, email: str, person: dict, address: dict) -> Any | None:
+    """The brand's customer (found by code, else by email), created when missing; None without
+    a catalogue or without a code or email to find it by."""
     services = _services()
     if services is None or not (code.strip() or email.strip()):
-        return False
-    _customer, created = services.find_or_create_customer(
+        return None
+    customer, _created = services.find_or_create_customer(
         brand, code=code, email=email, defaults={**person, "address": address}
     )
-    return created
+    return customer
 
 
 def customer_delivery_terms() -> list[str]:

@@ -84,10 +84,11 @@ def _number(visible_ref: str, order_id: str) -> str:
     return number
 
 
-def _catalogue(integration: Integration, fields: dict, lines: list[dict]) -> None:
+def _catalogue(integration: Integration, fields: dict, lines: list[dict]) -> tuple[Any, dict]:
+    """(the customer, {SKU: product}) found or created in the brand's catalogue."""
     brand = integration.brand
-    for line in lines:
-        ensure_product(
+    products = {
+        line["sku"]: ensure_product(
             brand,
             sku=line["sku"],
             name=line["name"],
@@ -95,7 +96,10 @@ def _catalogue(integration: Integration, fields: dict, lines: list[dict]) -> Non
             currency=fields["currency"],
             weight_grams=line["weight_grams"],
         )
-    ensure_customer(
+        for line in lines
+        if line["sku"]
+    }
+    customer = ensure_customer(
         brand,
         code="",
         email=fields["email"],
@@ -119,6 +123,7 @@ def _catalogue(integration: Integration, fields: dict, lines: list[dict]) -> Non
             )
         },
     )
+    return customer, products
 
 
 def import_order(integration: Integration, order: dict) -> DeliveryNote | None:
@@ -154,17 +159,24 @@ def import_order(integration: Integration, order: dict) -> DeliveryNote | None:
             return note
         if attributes.get("status") == facts.CANCELLED or not lines:
             return None
+        customer, products = _catalogue(integration, fields, lines)
         note = DeliveryNote.objects.create(
             brand=integration.brand,
             number=_number(str(attributes.get("visible_ref") or ""), order_id),
             order_reference=str(attributes.get("visible_ref") or "")[:100],
+            customer=customer,
             **fields,
         )
         DeliveryNoteLine.objects.bulk_create(
-            DeliveryNoteLine(brand=integration.brand, note=note, position=i, **line)
+            DeliveryNoteLine(
+                brand=integration.brand,
+                note=note,
+                position=i,
+                product=products.get(line["sku"]),
+                **line,
+            )
             for i, line in enumerate(lines)
         )
-        _catalogue(integration, fields, lines)
         PlatformOrder.objects.create(
             brand=integration.brand,
             note=note,

@@ -5,7 +5,8 @@ Facts come from /work/shared/reference/shipstation.md and ShipStation's V2 OpenA
 assumption lives in :mod:`sandbox.shipstation.facts`. Modules: ``facts``, ``dates`` (three date
 dialects), ``state`` (store + knobs), ``orders`` (model, V1 shape), ``labels``, ``v2_model``
 (V2 shapes), ``gate`` (auth, rate limit, faults, error bodies), ``v1``, ``v2``, ``custom_store``
-(HTTP + XML of the Custom Store protocol), ``refresh`` (import, labels with notices, background
+(HTTP + XML of the Custom Store protocol), ``shipping`` (mode 3: rates, labels without an
+order, void; see its docstring), ``refresh`` (import, labels with notices, background
 refresher), ``control``, ``ui``, ``app``. Mounted under ``/shipstation``; paths are relative to it.
 
 Accounts (data isolated per account; one account's V1 pair and V2 key see the same orders)
@@ -109,7 +110,8 @@ Control endpoints (JSON, no auth, no rate limit; errors ``{"error"}``; not ShipS
         store_id, store_name, orderStatus, store_status, custom_order_id, ship_to, items: [{key,
         orderItemId, sku, name, quantity, shipped, left}], labels: [...]}``.
     ``POST /_faults`` ``{"account", "status": 400..599, "count", "api": "v1"|"v2"}``: the next
-        ``count`` calls of that API answer ``status`` (``count: 0`` clears).
+        ``count`` calls of that API answer ``status`` (``count: 0`` clears). ``{"account", "api",
+        "slow_label": seconds}``: the next label bought (method 3) is made, then answered late.
     ``POST /_reset``  wipe everything and restore the built-in accounts (and the demo store).
 
 Web page (clearly marked "not the real ShipStation")

@@ -15,6 +15,7 @@ from sandbox.common.web import EmulatorApp, HttpError, Request, Response, html_r
 from sandbox.shipstation.control import control_error, handle_control
 from sandbox.shipstation.facts import ACCOUNTS, REFRESH_SECONDS, V1_ROOT, V2_ROOT
 from sandbox.shipstation.gate import run_api
+from sandbox.shipstation.labels import label_lines
 from sandbox.shipstation.refresh import AutoRefresher
 from sandbox.shipstation.state import ShipStationState, demo_store_from_env
 from sandbox.shipstation.ui import ShipStationUI
@@ -65,22 +66,11 @@ class ShipStationApp(EmulatorApp):
                 if label["shipmentId"] != shipment_id:
                     continue
                 order = next(o for o in account["orders"] if o["orderId"] == label["orderId"])
-                ship_to = order["shipTo"] or {}
-                lines = [
-                    "ShipStation SANDBOX - NOT A REAL LABEL" + ("  [VOIDED]" * label["voided"]),
-                    f"{label['carrierCode']} / {label['serviceCode'] or '-'}",
-                    f"Order {order['orderNumber']}   Ship date {label['shipDate']}",
-                    f"Tracking: {label['trackingNumber']}",
-                    *(f"  {i['sku']} x {i['quantity']}" for i in label["items"]),
-                    f"To: {ship_to.get('name') or ''} {ship_to.get('postalCode') or ''} "
-                    f"{ship_to.get('country') or ''}",
-                    "(non-Latin characters print as ?)",
-                ]
                 headers = [
                     ("Content-Type", "application/pdf"),
                     ("Content-Disposition", f'inline; filename="label-{shipment_id}.pdf"'),
                 ]
-                return Response(200, render_label_pdf(lines), headers)
+                return Response(200, render_label_pdf(label_lines(order, label)), headers)
         raise HttpError(404, "Label not found")
 
     def start_background(self) -> None:

@@ -141,6 +141,12 @@ def _void(state: ShipStationState, account_id: str, payload: dict[str, Any]) -> 
 
 def _faults(state: ShipStationState, account_id: str, payload: dict[str, Any]) -> Response:
     status, count, api = payload.get("status", 500), payload.get("count", 1), payload.get("api")
+    if "slow_label" in payload:
+        seconds = payload["slow_label"]
+        if api not in ("v1", "v2") or not isinstance(seconds, int | float) or seconds < 0:
+            raise HttpError(400, 'slow_label needs "api" and seconds >= 0.')
+        state.set_label_delay(account_id, api, float(seconds))
+        return json_response(200, {"account": account_id, "api": api, "slow_label": seconds})
     if not is_int(status) or not 400 <= status <= 599:
         raise HttpError(400, "status must be an integer from 400 to 599.")
     if not is_int(count) or count < 0:

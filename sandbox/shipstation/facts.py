@@ -165,6 +165,30 @@ CARRIERS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "ups_walleted": ("UPS by ShipStation", (("ups_worldwide_saver", "UPS Worldwide Saver®"),)),
     "stamps_com": ("Stamps.com", (("usps_priority_mail_international", "USPS Priority Intl"),)),
 }
+#: Mode 3 (rates and labels): each carrier's packages (code, name, inside dimensions in cm or
+#: None for "your own box"). Codes and names are sandbox choices in ShipStation's style.
+PACKAGES: dict[str, tuple[tuple[str, str, tuple[float, float, float] | None], ...]] = {
+    "fedex": (("package", "Package", None), ("fedex_pak", "FedEx Pak", (38.0, 30.0, 5.0))),
+    "dhl_express_worldwide": (("package", "Package", None),),
+    "ups_walleted": (("package", "Package", None), ("ups_express_box", "UPS Express Box", None)),
+    "stamps_com": (
+        ("package", "Package", None),
+        ("flat_rate_envelope", "Flat Rate Envelope", (32.0, 24.0, 1.0)),
+    ),
+}
+#: Sandbox choice: this carrier answers every rate request with an error (a carrier account that
+#: is not set up), so Hakobu shows it beside the good rates of the others.
+RATE_ERROR_CARRIER = "stamps_com"
+RATE_ERROR_MESSAGE = "Stamps.com: the sandbox carrier account has no postage balance."
+#: Sandbox rate formula (invented): carrier base + per started 500 g, doubled abroad; each
+#: further service of a carrier is a slower, cheaper one.
+RATE_BASE = 8.0
+RATE_BASE_STEP = 4.0  # per carrier, in CARRIERS order
+RATE_PER_HALF_KILO = 1.5
+RATE_SERVICE_STEP = 3.0
+RATE_ABROAD_FACTOR = 2.0
+#: confirmed: UPS rates need the destination's state (V1 getrates ``toState``).
+STATE_REQUIRED_CARRIERS = ("ups_walleted",)
 DEFAULT_CARRIER = "fedex"  # a label made for an API order (sandbox choice)
 DEFAULT_SERVICE = "fedex_international_priority"
 #: Ship-notice carrier name for a custom-store label unless told (reference: Japanese carriers

@@ -125,6 +125,23 @@ def make_label(
     return label
 
 
+def label_lines(order: Order, label: Label) -> list[str]:
+    """The text printed on a label's PDF: carrier, service, order, tracking number, lines."""
+    ship_to = order["shipTo"] or {}
+    return [
+        "ShipStation SANDBOX - NOT A REAL LABEL"
+        + ("  [VOIDED]" * label["voided"])
+        + ("  [TEST LABEL]" * bool(label.get("test"))),
+        f"{label['carrierCode']} / {label['serviceCode'] or '-'}",
+        f"Order {order['orderNumber']}   Ship date {label['shipDate']}",
+        f"Tracking: {label['trackingNumber']}",
+        *(f"  {i['sku']} x {i['quantity']}" for i in label["items"]),
+        f"To: {ship_to.get('name') or ''} {ship_to.get('postalCode') or ''} "
+        f"{ship_to.get('country') or ''}",
+        "(non-Latin characters print as ?)",
+    ]
+
+
 def find_label(account: Account, label_id: Any) -> Label | None:
     """A label by shipmentId (int, digits or ``se-…``)."""
     text = str(label_id).removeprefix("se-")
@@ -174,7 +191,10 @@ def v1_shipment(order: Order, label: Label, include_items: bool) -> dict[str, An
         "weight": order.get("weight"),
         "dimensions": order.get("dimensions"),
         "insuranceOptions": None,
-        "advancedOptions": {"storeId": store_id(order)},
+        "advancedOptions": {
+            "storeId": store_id(order),
+            "customField1": (order.get("advancedOptions") or {}).get("customField1"),
+        },
         "shipmentItems": [
             {**item, "imageUrl": None, "weight": None, "unitPrice": None} for item in label["items"]
         ]

@@ -153,6 +153,7 @@ class ShipStationState:
         self.refresh_lock = threading.Lock()
         self._windows: dict[str, Window] = {}
         self._faults: dict[tuple[str, str], Fault] = {}
+        self._label_delays: dict[tuple[str, str], float] = {}
         self.demo_store = copy.deepcopy(demo_store)
         self.store = JsonStore(data_dir, "shipstation", self._fresh_state)
         self._apply_demo_store()
@@ -251,6 +252,7 @@ class ShipStationState:
         with self._lock:
             self._windows.clear()
             self._faults.clear()
+            self._label_delays.clear()
 
     # in-memory knobs --------------------------------------------------------------------
 
@@ -284,6 +286,15 @@ class ShipStationState:
             return {
                 api: copy.copy(f) for (acct, api), f in self._faults.items() if acct == account_id
             }
+
+    def set_label_delay(self, account_id: str, api: str, seconds: float) -> None:
+        """The next label of this account and API is bought, then answered `seconds` late."""
+        with self._lock:
+            self._label_delays[(account_id, api)] = seconds
+
+    def take_label_delay(self, account_id: str, api: str) -> float:
+        with self._lock:
+            return self._label_delays.pop((account_id, api), 0.0)
 
     def take_fault(self, account_id: str, api: str) -> Fault | None:
         """Consume one call of the pending fault of this account and API."""

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sandbox.common.web import HttpError, Request, Response, json_response
-from sandbox.shipstation import dates
+from sandbox.shipstation import dates, shipping
 from sandbox.shipstation.facts import (
     CARRIERS,
     V1_BULK_MAX,
@@ -16,6 +16,7 @@ from sandbox.shipstation.facts import (
     V1_PAGE_SIZE,
     V1_UPDATABLE,
 )
+from sandbox.shipstation.fulfillments import fulfilled_orders, v1_fulfillment
 from sandbox.shipstation.gate import int_param, paginate
 from sandbox.shipstation.labels import v1_shipment
 from sandbox.shipstation.orders import (
@@ -35,6 +36,9 @@ SHIPMENT_SORTS = {"ShipDate": "shipDate", "CreateDate": "createDate"}
 
 def route_v1(state: ShipStationState, request: Request, path: str, account_id: str) -> Response:
     """Answer one authenticated V1 call; ``path`` is relative to the V1 root."""
+    answer = shipping.route_v1(state, request, path, account_id)
+    if answer is not None:
+        return answer
     if path == "/orders/createorder":
         request.require("POST")
         with state.write(account_id) as tx:
@@ -45,7 +49,7 @@ def route_v1(state: ShipStationState, request: Request, path: str, account_id: s
         return _create_orders(state, request, account_id)
     if path == "/orders/markasshipped":
         request.require("POST")
-        return _mark_shipped(state, request.json(), account_id)
+        return mark_shipped(state, request.json(), account_id)
     match = re.fullmatch(r"/orders/(\d+)", path)
     if match:
         return _one_order(state, request, account_id, int(match.group(1)))
@@ -72,6 +76,8 @@ def route_v1(state: ShipStationState, request: Request, path: str, account_id: s
         return _list_orders(request.query, account)
     if path == "/shipments":
         return _list_shipments(request.query, account)
+    if path == "/fulfillments":
+        return _list_fulfillments(request.query, account)
     raise HttpError(404, "No HTTP resource was found that matches the request URI.")
 
 
@@ -132,7 +138,7 @@ def _create_orders(state: ShipStationState, request: Request, account_id: str) -
     return json_response(200, {"hasErrors": has_errors, "results": results})
 
 
-def _mark_shipped(state: ShipStationState, payload: dict[str, Any], account_id: str) -> Response:
+def mark_shipped(state: ShipStationState, payload: dict[str, Any], account_id: str) -> Response:
     with state.write(account_id) as tx:
         order = find_order(tx.account, payload.get("orderId"))
         if order is None:
@@ -205,6 +211,7 @@ def _list_orders(query: dict[str, str], account: dict[str, Any]) -> Response:
     def wanted(order: Order) -> bool:
         return (
             order["active"]
+            and order["source"] != "label"  # a label bought without an order (mode 3)
             and str(order["orderNumber"]).lower().startswith(number)
             and (not status or order["orderStatus"] == status)
             and (not store or str(store_id(order)) == store)
@@ -256,3 +263,19 @@ def _list_shipments(query: dict[str, str], account: dict[str, Any]) -> Response:
     return json_response(
         200, {"shipments": shipments, "total": total, "page": page, "pages": pages}
     )
+
+
+def _list_fulfillments(query: dict[str, str], account: dict[str, Any]) -> Response:
+    page, size = _page(query)
+    created = _window(query, "createDate")
+    order_id, number = query.get("orderId"), query.get("orderNumber")
+    found = [
+        o
+        for o in fulfilled_orders(account)
+        if created(o["fulfillment"]["createDate"])
+        and (not order_id or str(o["orderId"]) == order_id)
+        and (not number or o["orderNumber"] == number)
+    ]
+    chunk, total, pages = paginate(found, page, size)
+    body = {"fulfillments": [v1_fulfillment(o) for o in chunk], "total": total}
+    return json_response(200, {**body, "page": page, "pages": pages})

@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from sandbox.common.web import HttpError, Request, Response, json_response
-from sandbox.shipstation import dates
+from sandbox.shipstation import dates, shipping
 from sandbox.shipstation.facts import (
     CARRIERS,
     LABEL_COST_BASE,
@@ -18,6 +18,7 @@ from sandbox.shipstation.facts import (
     V2_PAGE_SIZE,
     V2_SHIPMENT_STATUSES,
 )
+from sandbox.shipstation.fulfillments import fulfilled_orders, v2_fulfillment
 from sandbox.shipstation.gate import int_param, paginate
 from sandbox.shipstation.labels import find_label, make_label, void_label
 from sandbox.shipstation.orders import Order, find_by_key, find_order, remaining, store_id
@@ -38,6 +39,9 @@ from sandbox.shipstation.v2_model import (
 def route_v2(state: ShipStationState, request: Request, path: str, account_id: str) -> Response:
     """Answer one authenticated V2 call; ``path`` is relative to ``/v2``."""
     base = request.base_url
+    answer = shipping.route_v2(state, request, path, account_id)
+    if answer is not None:
+        return answer
     if path == "/shipments" and request.method == "POST":
         return _create_shipments(state, request, account_id)
     match = re.fullmatch(r"/shipments/([^/]+)/cancel", path)
@@ -86,6 +90,12 @@ def route_v2(state: ShipStationState, request: Request, path: str, account_id: s
         return json_response(200, v2_shipment(account, _shipment(account, match.group(1))))
     if path == "/labels":
         return _list_labels(request, account)
+    if path == "/fulfillments":
+        window = _filters(request.query, "created_at")["created_at"]
+        found = [
+            o for o in fulfilled_orders(account) if _within(o["fulfillment"]["createDate"], window)
+        ]
+        return _paged(request, found, "fulfillments", v2_fulfillment)
     match = re.fullmatch(r"/labels/([^/]+)", path)
     if match:
         label = find_label(account, match.group(1))

@@ -303,7 +303,7 @@ def v2_label(
         "service_code": label["serviceCode"],
         "package_code": label["packageCode"],
         "charge_event": "carrier_default",
-        "test_label": False,
+        "test_label": bool(label.get("test")),
         "voided": label["voided"],
         "voided_at": dates.v2_format(label["voidDate"]),
         "label_format": "pdf",

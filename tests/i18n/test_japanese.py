@@ -19,6 +19,7 @@ from django.utils import translation
 
 from brands.models import Role
 from brands.scoping import scopes_disabled
+from brands.services import member_joined_data
 from notifications.services import notify
 from tests.factories import DeliveryNoteFactory, MembershipFactory, UserFactory
 
@@ -181,7 +182,7 @@ def test_each_notification_member_is_told_in_their_own_language(brand, admin_mem
             brand=brand,
             members=[japanese, english],
             event="member_joined",
-            context={"member": admin_member},
+            data=member_joined_data(admin_member),
         )
 
     subjects = {n.recipient.language: n.subject for n in sent}

@@ -71,3 +71,37 @@ def test_worker_emails_a_notification(redis_app, transactional_db, brand):
     assert [email.subject for email in mail.outbox] == ["Via Redis"]
     with scopes_disabled():
         assert Notification.objects.filter(emailed_at__isnull=False).count() == 1
+
+
+def test_worker_builds_a_bulk_print(redis_app, transactional_db, brand):
+    from delivery_notes.documents import jobs
+    from delivery_notes.documents.delivery_note import DeliveryNoteOptions
+    from delivery_notes.models import DocumentJob
+    from delivery_notes.tasks import build_document
+    from tests.factories import DeliveryNoteFactory
+
+    with scopes_disabled():
+        notes = [DeliveryNoteFactory(brand=brand) for _ in range(2)]
+        job = jobs.create_job(
+            brand=brand,
+            user=None,
+            kind=DocumentJob.Kind.PICKING_LIST,
+            note_ids=[note.pk for note in notes],
+            options=DeliveryNoteOptions(),
+        )
+    queue = f"hakobu-test-{uuid.uuid4().hex}"
+
+    with start_worker(redis_app, pool="solo", perform_ping_check=False, queues=[queue]):
+        build_document.apply_async((brand.pk, job.pk), queue=queue)
+        deadline = time.monotonic() + 30
+        while job.status != DocumentJob.Status.DONE and time.monotonic() < deadline:
+            time.sleep(0.2)
+            try:
+                with scopes_disabled():
+                    job.refresh_from_db()
+            except OperationalError:  # SQLite's shared cache, as above
+                continue
+
+    assert job.status == DocumentJob.Status.DONE, "the worker did not build the PDF"
+    with job.file.open("rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"

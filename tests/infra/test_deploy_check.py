@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -75,3 +76,91 @@ def test_models_match_migrations():
         call_command("makemigrations", check=True, dry_run=True, verbosity=0)
     except SystemExit as exc:  # --check exits 1 when a migration is missing
         pytest.fail(f"Models have changes without migrations (exit {exc.code}).")
+
+
+# --- unsafe secrets are refused at startup and reported by the deployment check -----------------
+
+DEV_FERNET_KEY = "ZGV2LW9ubHktZmVybmV0LWtleS0tY2hhbmdlLW1lLTA="
+DEV_SECRET_KEY = "dev-only-insecure-key-change-me-in-production"
+
+
+def run_with(var_dir: Path, settings_module: str, **values: str) -> subprocess.CompletedProcess:
+    env = {**production_env(var_dir), "DJANGO_SETTINGS_MODULE": settings_module, **values}
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("HAKOBU_SECRET_KEYS", ""),
+        ("HAKOBU_SECRET_KEYS", DEV_FERNET_KEY),
+        ("HAKOBU_SECRET_KEYS", "not-a-fernet-key"),
+        ("DJANGO_SECRET_KEY", ""),
+        ("DJANGO_SECRET_KEY", DEV_SECRET_KEY),
+    ],
+)
+def test_production_refuses_unsafe_secrets_naming_the_variable(tmp_path, variable, value):
+    result = run_with(tmp_path, "config.settings.production", **{variable: value})
+
+    assert result.returncode != 0
+    assert f"Set the {variable} environment variable" in result.stderr
+
+
+def test_base_settings_without_debug_refuse_the_development_keys(tmp_path):
+    env = production_env(tmp_path)
+    for name in ("DJANGO_SECRET_KEY", "HAKOBU_SECRET_KEYS"):
+        env.pop(name)
+    dotenv = BASE_DIR / ".env"
+    if dotenv.exists() and "SECRET_KEY" in dotenv.read_text():
+        pytest.skip(f"{dotenv} sets a secret key")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=BASE_DIR,
+        env={**env, "DJANGO_SETTINGS_MODULE": "config.settings.base", "DJANGO_DEBUG": "false"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "Set the DJANGO_SECRET_KEY environment variable" in result.stderr
+    assert "Set the HAKOBU_SECRET_KEYS environment variable" in result.stderr
+
+
+def test_a_copy_of_env_example_left_unfilled_refuses_to_start(tmp_path):
+    shipped = dict(
+        re.findall(r"^([A-Z][A-Z0-9_]*)=(.*)$", (BASE_DIR / ".env.example").read_text(), re.M)
+    )
+    env = production_env(tmp_path)
+    for name in ("DJANGO_SECRET_KEY", "HAKOBU_SECRET_KEYS", "DJANGO_ALLOWED_HOSTS", "SITE_URL"):
+        env.pop(name)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=BASE_DIR,
+        env={**env, **shipped},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "Set the DJANGO_SECRET_KEY environment variable" in result.stderr
+
+
+def test_the_deployment_check_reports_unsafe_secrets(settings):
+    from django.core.checks import run_checks
+
+    settings.SECRET_KEY = DEV_SECRET_KEY
+    settings.HAKOBU_SECRET_KEYS = [DEV_FERNET_KEY]
+    ids = {message.id for message in run_checks(include_deployment_checks=True)}
+    assert {"hakobu.E001", "hakobu.E002"} <= ids
+
+    settings.SECRET_KEY = secrets.token_urlsafe(64)
+    settings.HAKOBU_SECRET_KEYS = [Fernet.generate_key().decode()]
+    ids = {message.id for message in run_checks(include_deployment_checks=True)}
+    assert not {"hakobu.E001", "hakobu.E002"} & ids

@@ -22,3 +22,19 @@ def test_every_setting_read_from_the_environment_is_documented():
     )
     assert {"DJANGO_SECRET_KEY", "DATABASE_URL", "HAKOBU_SECRET_KEYS"} <= read
     assert read - documented == set()
+
+
+def test_required_values_are_not_shipped_as_if_set():
+    """A copy left unfilled must not look configured: required values are commented out."""
+    assigned = dict(
+        re.findall(r"^([A-Z][A-Z0-9_]*)=(.*)$", (BASE_DIR / ".env.example").read_text(), re.M)
+    )
+    required = {
+        "DJANGO_SECRET_KEY",
+        "HAKOBU_SECRET_KEYS",
+        "DJANGO_ALLOWED_HOSTS",
+        "SITE_URL",
+        "POSTGRES_PASSWORD",
+    }
+    assert required & set(assigned) == set()
+    assert [name for name, value in assigned.items() if "example" in value] == []

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from brands.models import Brand, Membership, Role, User
 from brands.scoping import scopes_disabled
+from delivery_notes.catalogue.models import Customer, CustomerAddress, Product
 from delivery_notes.models import (
     Activity,
     DeliveryNote,
@@ -40,6 +41,9 @@ MODELS = [
     Integration,
     ShipstationSettings,
     Notification,
+    Product,
+    Customer,
+    CustomerAddress,
 ]
 
 
@@ -95,6 +99,7 @@ def test_seed_demo_builds_the_demo_and_a_second_run_changes_nothing():
 
     check_logins_roles_and_brands()
     check_notes_are_varied_and_realistic()
+    check_catalogue_and_notes_refer_to_it()
     check_shipandco_prefilled_but_not_connected()
     check_shipstation_custom_store_on()
     check_admin_is_told_who_joined()
@@ -143,6 +148,31 @@ def check_notes_are_varied_and_realistic():
         assert all(re.fullmatch(r"\d{12}", s.tracking_numbers[0]) for s in shipped)
         # Every shipment's lines belong to the same brand as the shipment.
         assert not ShipmentLine.objects.exclude(line__brand=F("shipment__brand")).exists()
+
+
+def check_catalogue_and_notes_refer_to_it():
+    with scopes_disabled():
+        products = Product.objects.filter(brand__slug="demo")
+        customers = Customer.objects.filter(brand__slug="demo")
+        assert 55 <= products.count() <= 70
+        assert customers.count() == 30
+        # Variants: one product per SKU, grouped by their style.
+        assert products.filter(style_code="TS-OC").count() == 12
+        assert products.get(sku="TS-OC-WHT-M").options == {"カラー": "ホワイト", "サイズ": "M"}
+        assert all(p.weight_grams > 0 for p in products)
+        for customer in customers:
+            address = customer.addresses.get(is_default=True)
+            assert re.fullmatch(r"\d{3}-\d{4}", address.postal_code)
+            assert address.prefecture.endswith(("都", "道", "府", "県"))
+        assert CustomerAddress.objects.filter(customer__brand__slug="demo").count() > 30
+        notes = DeliveryNote.objects.filter(brand__slug="demo")
+        assert not notes.filter(customer__isnull=True).exists()
+        assert all(n.recipient_company == n.customer.company for n in notes[:30])
+        lines = DeliveryNoteLine.objects.filter(note__brand__slug="demo")
+        assert not lines.filter(product__isnull=True).exists()
+        assert not lines.exclude(sku=F("product__sku")).exists()
+        second = Customer.objects.filter(brand__slug="second")
+        assert second.exists() and not second.filter(addresses__isnull=True).exists()
 
 
 def check_shipandco_prefilled_but_not_connected():

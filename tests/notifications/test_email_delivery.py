@@ -32,7 +32,7 @@ def test_the_email_is_sent_outside_any_transaction(brand, admin_member, settings
             brand=brand,
             members=[admin_member],
             event="integration_connected",
-            context={"platform_name": "Ship&co"},
+            data={"platform": "shipandco"},
         )
     assert TransactionProbeBackend.in_transaction == [False]
     assert len(mail.outbox) == 1

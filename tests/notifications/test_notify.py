@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from brands.models import Role
 from brands.scoping import brand_scope, scopes_disabled
+from brands.services import member_joined_data
 from notifications.models import Notification
 from notifications.services import notify
 from notifications.tasks import send_notification_email
@@ -34,7 +35,7 @@ def tell(brand, members, joined):
             members=members,
             event="member_joined",
             url=f"/b/{brand.slug}/members/",
-            context={"member": joined},
+            data=member_joined_data(joined),
         )
 
 
@@ -73,8 +74,10 @@ def test_each_member_gets_their_own_language(brand, joined, django_capture_on_co
 
     by_recipient = {email.to[0]: email for email in mail.outbox}
     joined_on = timezone.localdate(joined.created_at, ZoneInfo(brand.time_zone))
-    ja_date = f"{joined_on.year}年{joined_on.month}月{joined_on.day}日"
+    # One date format per language (config/formats): 2026/12/01 in Japanese, 2026-12-01 in English.
+    ja_date = joined_on.strftime("%Y/%m/%d")
     assert ja_date in by_recipient["ja@a.example"].body
+    assert joined_on.isoformat() in by_recipient["en@a.example"].body
     assert '<html lang="ja">' in by_recipient["ja@a.example"].alternatives[0][0]
     assert ja_date not in by_recipient["en@a.example"].body
     assert '<html lang="en">' in by_recipient["en@a.example"].alternatives[0][0]

@@ -63,8 +63,12 @@ def test_badge_counts_per_brand_and_is_zero_outside_a_brand(
     assert other.context["unread_notifications"] == 1
     assert "Brand B news" in other.content.decode()
 
-    outside = admin_client.get(reverse("profile"))
+    outside = admin_client.get(reverse("password_change"))
     assert outside.context["unread_notifications"] == 0
+    # The profile keeps the navigation of the brand the user came from, badge included.
+    profile = admin_client.get(reverse("profile"))
+    assert profile.context["brand"] == other_brand
+    assert profile.context["unread_notifications"] == 1
 
 
 def test_opening_marks_read_and_follows_the_link(admin_client, brand, mine):

@@ -14,13 +14,21 @@ from tests.delivery_notes.test_note_form import note_data
 pytestmark = pytest.mark.django_db
 
 
-def test_viewer_gets_no_selection_boxes_for_bulk_actions_they_cannot_use(client, viewer_member):
+def test_viewer_selects_notes_to_print_but_is_offered_no_action_they_cannot_use(
+    client, viewer_member
+):
+    """Printing is a bulk action every member may use, so a Viewer selects notes too; the
+    actions that change notes (Cancel, platform exports) stay hidden."""
     make_note(viewer_member.brand, number="DN-VIEW-1")
     client.force_login(viewer_member.user)
     content = client.get(brand_url("note_list", viewer_member.brand)).content.decode()
     assert "DN-VIEW-1" in content
-    assert 'name="selected"' not in content
-    assert 'name="all_matching"' not in content
+    assert 'name="selected"' in content  # selecting is for the CSV export, open to viewers
+    assert 'id="export-csv"' in content
+    assert 'id="bulk-cancel"' not in content
+    assert 'name="selected"' in content and 'name="all_matching"' in content
+    assert brand_url("notes_print", viewer_member.brand) in content
+    assert brand_url("note_bulk_cancel", viewer_member.brand) not in content
 
 
 def test_dashboard_shows_the_error_reason_in_words_and_coming_soon_platforms(staff_client, brand):

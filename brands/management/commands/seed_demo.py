@@ -1,4 +1,9 @@
-"""`manage.py seed_demo`: the demo brands, logins and ~220 delivery notes; safe to run again.
+"""`manage.py seed_demo`: the demo brands, logins, catalogue and ~220 delivery notes; safe to run
+again.
+
+Demo Brand's catalogue has about 60 products (every colour and size of its styles) and 30
+customers (its retailers, some with a second address); the demo notes link to the customer and
+products they were made from.
 
 Existing rows are never changed: users, memberships and the integrations are created only when
 missing, and a planned note is skipped when its number exists, so a re-run changes nothing.
@@ -21,14 +26,22 @@ from django.utils import timezone, translation
 
 from brands.management.demo_data import (
     CARRIERS,
+    CATALOGUE_ONLY_PRODUCTS,
     DEMO_PRODUCTS,
     SECOND_PRODUCTS,
     NotePlan,
+    Product,
+    Retailer,
+    catalogue_customers,
     plan_notes,
+    variants,
 )
-from brands.models import Brand, Membership, Role, User
+from brands.models import Brand, BrandProfile, Membership, Role, User
 from brands.scoping import brand_scope
 from brands.services import announce_new_member
+from delivery_notes.catalogue.models import Customer
+from delivery_notes.catalogue.models import Product as CatalogueProduct
+from delivery_notes.catalogue.services import find_or_create_customer, find_or_create_product
 from delivery_notes.models import Activity, DeliveryNote, DeliveryNoteLine, ShippingStatus
 from delivery_notes.services import change_status, log_activity, record_shipment
 from integrations.models import ConnectionStatus, Integration
@@ -55,6 +68,8 @@ BRANDS = [
         "notes": 200,
         "prefix": "DN",
         "products": DEMO_PRODUCTS,
+        "catalogue_only": CATALOGUE_ONLY_PRODUCTS,
+        "customers": 30,
     },
     {
         "slug": "second",
@@ -63,6 +78,8 @@ BRANDS = [
         "notes": 20,
         "prefix": "SB",
         "products": SECOND_PRODUCTS,
+        "catalogue_only": [],
+        "customers": 0,
     },
 ]
 
@@ -74,12 +91,20 @@ class Command(BaseCommand):
         for spec in BRANDS:
             brand, created = Brand.objects.get_or_create(
                 slug=spec["slug"],
-                defaults={"name": spec["name"], "language": "ja", "time_zone": "Asia/Tokyo"},
+                defaults={
+                    "name": spec["name"],
+                    "language": "ja",
+                    "time_zone": "Asia/Tokyo",
+                    # The demo notes are numbered DN-0001…: new ones continue the pattern.
+                    "note_number_prefix": f"{spec['prefix']}-",
+                    "note_number_digits": 4,
+                },
             )
             with transaction.atomic(), brand_scope(brand), translation.override(brand.language):
                 memberships = [self._member(brand, *member) for member in spec["members"]]
                 notes = self._notes(brand, spec, memberships)
                 if brand.slug == "demo":
+                    self._profile(brand)
                     self._shipandco(brand)
                     self._shipstation(brand, memberships[0])
                 for platform in platforms():
@@ -92,6 +117,23 @@ class Command(BaseCommand):
                 "Demo logins (password 'demo'): "
                 + ", ".join(email for spec in BRANDS for email, *_ in spec["members"])
             )
+        )
+
+    def _profile(self, brand: Brand) -> None:
+        """The sender of the demo's documents (letterhead of its delivery notes)."""
+        BrandProfile.objects.get_or_create(
+            brand=brand,
+            defaults={
+                "company_name": "株式会社デモブランド",
+                "postal_code": "600-8216",
+                "prefecture": "京都府",
+                "city": "京都市下京区",
+                "address_line1": "東塩小路町721-1",
+                "phone": "075-000-1111",
+                "email": "ship@demo.example",
+                "registration_number": "T1234567890123",
+                "footer_text": "返品・交換は商品到着後7日以内にご連絡ください。",
+            },
         )
 
     def _member(self, brand: Brand, email: str, name: str, language: str, role: str) -> Membership:
@@ -117,17 +159,86 @@ class Command(BaseCommand):
             products=spec["products"],
             today=timezone.localdate(timezone=zone),
         )
+        products = self._products(brand, [*spec["products"], *spec["catalogue_only"]])
+        customers = self._customers(
+            brand, catalogue_customers(f"hakobu-demo-{brand.slug}", plans, total=spec["customers"])
+        )
         existing = set(DeliveryNote.objects.values_list("number", flat=True))
         admin = memberships[0].user
         staff = memberships[1].user if len(memberships) > 1 else admin
         created = 0
         for plan in plans:
             if plan.number not in existing:
-                self._note(brand, plan, zone, admin, staff)
+                self._note(brand, plan, zone, admin, staff, products, customers)
                 created += 1
         return created
 
-    def _note(self, brand: Brand, plan: NotePlan, zone: ZoneInfo, admin: User, staff: User) -> None:
+    def _products(self, brand: Brand, styles: list[Product]) -> dict[str, CatalogueProduct]:
+        """Every variant of every style, by SKU (the find-or-create the integrations use)."""
+        found = {}
+        for style in styles:
+            for sku, options in variants(style):
+                found[sku], _created = find_or_create_product(
+                    brand,
+                    sku=sku,
+                    defaults={
+                        "name": style.name,
+                        "style_code": style.sku,
+                        "options": options,
+                        "unit_price": style.price,
+                        "weight_grams": style.weight,
+                        "warehouse_location": style.location,
+                        "country_of_origin": "JP",
+                    },
+                )
+        return found
+
+    def _customers(
+        self, brand: Brand, customers: list[tuple[Retailer, str, Retailer | None]]
+    ) -> dict[str, Customer]:
+        """The retailers as customers (code C-0001…), by company; a warehouse for some."""
+        found = {}
+        for index, (r, carrier, warehouse) in enumerate(customers, start=1):
+            customer, created = find_or_create_customer(
+                brand,
+                code=f"C-{index:04d}",
+                defaults={
+                    "company": r.company,
+                    "contact_name": r.contact,
+                    "email": r.email,
+                    "phone": r.phone,
+                    "requested_carrier": carrier,
+                    "requested_service": CARRIERS[carrier],
+                    "delivery_terms": "元払い",
+                    "payment_method": "請求書払い",
+                    "address": {"label": "本店", **self._address(r)},
+                },
+            )
+            if created and warehouse is not None:
+                customer.addresses.create(brand=brand, label="倉庫", **self._address(warehouse))
+            found[r.company] = customer
+        return found
+
+    @staticmethod
+    def _address(r: Retailer) -> dict[str, str]:
+        return {
+            "postal_code": r.postal_code,
+            "prefecture": r.prefecture,
+            "city": r.city,
+            "address_line1": r.address_line1,
+            "address_line2": r.address_line2,
+        }
+
+    def _note(
+        self,
+        brand: Brand,
+        plan: NotePlan,
+        zone: ZoneInfo,
+        admin: User,
+        staff: User,
+        products: dict[str, CatalogueProduct],
+        customers: dict[str, Customer],
+    ) -> None:
         """One note and its history, each step stamped at its planned moment (never the future)."""
         now = timezone.now()
         issued = datetime.combine(plan.issue_date, time(plan.hour), tzinfo=zone)
@@ -138,6 +249,7 @@ class Command(BaseCommand):
             number=plan.number,
             issue_date=plan.issue_date,
             order_reference=plan.order_reference,
+            customer=customers.get(r.company),
             recipient_company=r.company,
             recipient_name=r.contact,
             postal_code=r.postal_code,
@@ -167,6 +279,7 @@ class Command(BaseCommand):
                 unit_price=line.unit_price,
                 weight_grams=line.weight_grams,
                 warehouse_location=line.warehouse_location,
+                product=products.get(line.sku),
             )
             for position, line in enumerate(plan.lines, start=1)
         )

@@ -15,6 +15,7 @@ Ids go out in V2's `se-<n>` form for both versions (facts.V2_ID_PREFIX).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +27,8 @@ from django.conf import settings
 from integrations.http import AuthRejected, MalformedResponse, PlatformClient, PushRefused
 from integrations.secrets import Secret
 from integrations.shipstation import facts
+
+logger = logging.getLogger(__name__)
 
 #: How many of V2's `errors[]` / V1's `ModelState` messages a refusal shows.
 ERRORS_SHOWN = 3
@@ -123,6 +126,18 @@ class ShipStationClient(PlatformClient):
         detail = self._detail(body)
         return detail.removeprefix(": ")
 
+    fulfillments_path = ""
+
+    def fulfillments(self, params: dict[str, Any]) -> list[Any] | None:
+        """One page of the fulfillments (orders marked shipped without a label); None when the
+        endpoint is missing or refuses the filters (both uncertain, see facts)."""
+        try:
+            body = self.get_json(self.fulfillments_path, params)
+        except (NotFound, PushRefused) as exc:
+            logger.warning("%s fulfillments unavailable: %s", self.platform_name, exc)
+            return None
+        return self._list(body, "fulfillments", "fulfillments")
+
     def _list(self, body: Any, key: str | None, what: str) -> list[Any]:
         """`body[key]` (or the body itself) when it is a list; else MalformedResponse."""
         items = body.get(key) if key and isinstance(body, dict) else body
@@ -135,6 +150,7 @@ class V1Client(ShipStationClient):
     """API V1: HTTP Basic with the API key as user name and the API secret as password."""
 
     error_message = staticmethod(v1_error_message)
+    fulfillments_path = facts.V1_FULFILLMENTS_PATH
 
     def __init__(
         self,
@@ -196,6 +212,16 @@ class V1Client(ShipStationClient):
             raise MalformedResponse(f"{self.platform_name} answered createorder without an id.")
         return body
 
+    def create_orders(self, orders: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        """`POST /orders/createorders` (≤ facts.V1_CREATE_ORDERS_MAX): each order's result by
+        its orderKey. A key missing from the answer simply has no entry: its caller retries it
+        (an upsert, so a retry never duplicates)."""
+        body = self.post_json(facts.V1_CREATE_ORDERS_PATH, orders)
+        results = body.get(facts.V1_BULK_RESULTS_FIELD) if isinstance(body, dict) else None
+        if not isinstance(results, list):
+            raise MalformedResponse(f"{self.platform_name} answered createorders without results.")
+        return {str(r["orderKey"]): r for r in results if isinstance(r, dict) and r.get("orderKey")}
+
     def order(self, order_id: object) -> dict[str, Any] | None:
         """One order by id (either form); None when ShipStation has none (or deleted it)."""
         number = v1_id(order_id)
@@ -232,6 +258,7 @@ class V2Client(ShipStationClient):
 
     auth_header = facts.V2_AUTH_HEADER
     error_message = staticmethod(v2_error_message)
+    fulfillments_path = facts.V2_FULFILLMENTS_PATH
 
     def __init__(
         self,

@@ -2,12 +2,16 @@
 
 A V1 "shipment" / V2 "label" is one Hakobu shipment; its order's number is the note's number
 (`reference`), its items name the note lines by id (partial shipments). Each window is read
-through two listings, page by page side by side (one page of the reader = a page of each):
+through the listings below, page by page side by side (one page of the reader = a page of each):
 - the labels *created* in the window (voided ones come back with `voided: true`);
 - the labels created *before* the window and voided since: the sync's trailing window re-reads
   only recent labels, and a label voided a week later must still un-ship its note. V1 lists
   them with `voidDateStart` (+ `createDateEnd`); V2 has no void-date filter, so its voided labels
   created up to facts.V2_VOID_LOOKBACK_DAYS before the window are listed again.
+- the *fulfillments* created in the window: orders marked shipped without a ShipStation label
+  ("Mark as Shipped"), which never appear among the labels; each ships its whole note. That
+  endpoint's shape is uncertain (facts): when it is missing or refuses the window, the labels
+  still sync.
 A listing that came back empty is not asked again for that window. Window bounds are widened to
 whole seconds (never narrower than asked). V2 labels carry no note number: it is read from the
 label's shipment once per run and added to the raw item as `shipment_number`, so a stored
@@ -137,6 +141,13 @@ def parse_v1_shipment(item: Any) -> PlatformShipment:
     )
 
 
+def bought_in_hakobu(item: dict[str, Any]) -> bool:
+    """A label Hakobu bought in method 3 (its shipment carries Hakobu's purchase reference):
+    a test label of that kind was recorded on purpose and stays a shipment (facts)."""
+    reference = _text(item.get("external_shipment_id"))
+    return reference.startswith(f"{facts.LABEL_REFERENCE_PREFIX}-")
+
+
 def parse_v2_label(item: Any) -> PlatformShipment:
     """A V2 label (with the `shipment_number` the source added)."""
     if not isinstance(item, dict):
@@ -161,17 +172,71 @@ def parse_v2_label(item: Any) -> PlatformShipment:
         ship_date=_day(item.get("ship_date")),
         cancelled=dead,
         created_at=created,
-        test=bool(item.get("test_label")),
+        test=bool(item.get("test_label")) and not bought_in_hakobu(item),
         lines=_lines(item.get(facts.V2_LABEL_ITEMS_FIELD), facts.V2_LINE_KEY),
         cost=_money(item.get("shipment_cost")),
+    )
+
+
+def _fulfillment_id(value: object) -> str:
+    text = str(value).strip() if isinstance(value, int | str) and value != "" else ""
+    return f"{facts.FULFILLMENT_ID_PREFIX}{text}" if text else ""
+
+
+def parse_v1_fulfillment(item: dict[str, Any]) -> PlatformShipment:
+    """A V1 fulfillment: an order marked shipped without a label; it ships the whole note."""
+    external_id = _fulfillment_id(item.get("fulfillmentId"))
+    if not external_id:
+        raise MalformedShipment("a fulfillment has no fulfillmentId")
+    created = parse_moment(item.get("createDate"), _PACIFIC)
+    if created is None:
+        raise MalformedShipment("a fulfillment has no readable createDate", external_id)
+    tracking = _text(item.get("trackingNumber"))
+    return PlatformShipment(
+        external_id=external_id,
+        reference=_text(item.get("orderNumber")),
+        carrier=_text(item.get("carrierCode")),
+        service=_text(item.get("fulfillmentServiceCode")),
+        tracking_numbers=(tracking,) if tracking else (),
+        ship_date=_day(item.get("shipDate")),
+        cancelled=bool(item.get("voided")),
+        created_at=created,
+    )
+
+
+def parse_v2_fulfillment(item: dict[str, Any]) -> PlatformShipment:
+    """A V2 fulfillment (see facts: its fields are uncertain)."""
+    external_id = _fulfillment_id(item.get("fulfillment_id"))
+    if not external_id:
+        raise MalformedShipment("a fulfillment has no fulfillment_id")
+    created = parse_moment(item.get("created_at"))
+    if created is None:
+        raise MalformedShipment("a fulfillment has no readable created_at", external_id)
+    tracking = _text(item.get("tracking_number"))
+    carrier = _text(item.get("fulfillment_provider_code")) or _text(
+        item.get("fulfillment_carrier_friendly_name")
+    )
+    return PlatformShipment(
+        external_id=external_id,
+        reference=_text(item.get("shipment_number")),
+        carrier=carrier,
+        service=_text(item.get("fulfillment_service_code")),
+        tracking_numbers=(tracking,) if tracking else (),
+        ship_date=_day(item.get("ship_date")),
+        cancelled=bool(item.get("voided")),
+        created_at=created,
     )
 
 
 # --- Sources ------------------------------------------------------------------------------------
 
 
+#: The listing of orders marked shipped without a label (see facts.V1_FULFILLMENTS_PATH).
+FULFILLED = "fulfilled"
+
+
 class _TwoListings:
-    """Pages of both listings for a window; a listing that ran dry is not asked again."""
+    """Pages of every listing for a window; a listing that ran dry is not asked again."""
 
     platform_name = facts.API_PLATFORM_NAME
     first_page = 1
@@ -185,7 +250,7 @@ class _TwoListings:
             dry = self._dry.get((window, name))
             if dry is not None and page > dry:
                 continue
-            found = self._page(params, page)
+            found = self._page(name, params, page)
             if not found:
                 self._dry[(window, name)] = page
             items.extend(found)
@@ -194,7 +259,7 @@ class _TwoListings:
     def _listings(self, window: Window) -> Iterator[tuple[str, dict[str, Any]]]:
         raise NotImplementedError
 
-    def _page(self, params: dict[str, Any], page: int) -> list[Any]:
+    def _page(self, listing: str, params: dict[str, Any], page: int) -> list[Any]:
         raise NotImplementedError
 
 
@@ -207,7 +272,7 @@ class V1ShipmentSource(_TwoListings):
         self.client = client
 
     def _listings(self, window: Window) -> Iterator[tuple[str, dict[str, Any]]]:
-        base = {"includeShipmentItems": "true", "sortBy": "CreateDate", "sortDir": "ASC"}
+        base = {"sortBy": "CreateDate", "sortDir": "ASC"}
         created = dict(base)
         if window.after is not None:
             created["createDateStart"] = pacific(_floor(window.after))
@@ -220,11 +285,19 @@ class V1ShipmentSource(_TwoListings):
             if window.before is not None:
                 voided["voidDateEnd"] = pacific(_ceil(window.before))
             yield "voided", voided
+        # Only the window: no sort or other filter whose name is uncertain on this endpoint.
+        yield FULFILLED, {k: v for k, v in created.items() if k.startswith("createDate")}
 
-    def _page(self, params: dict[str, Any], page: int) -> list[Any]:
-        return self.client.shipments({**params, "page": page, "pageSize": facts.V1_PAGE_SIZE})
+    def _page(self, listing: str, params: dict[str, Any], page: int) -> list[Any]:
+        params = {**params, "page": page, "pageSize": facts.V1_PAGE_SIZE}
+        if listing == FULFILLED:
+            return self.client.fulfillments(params) or []
+        params["includeShipmentItems"] = "true"
+        return self.client.shipments(params)
 
     def parse(self, item: Any) -> PlatformShipment:
+        if isinstance(item, dict) and "fulfillmentId" in item:
+            return parse_v1_fulfillment(item)
         return parse_v1_shipment(item)
 
     def close(self) -> None:
@@ -258,9 +331,13 @@ class V2LabelSource(_TwoListings):
                     "created_at_end": iso_utc(_floor(window.after)),
                 },
             )
+        yield FULFILLED, {k: v for k, v in created.items() if k.startswith("created_at")}
 
-    def _page(self, params: dict[str, Any], page: int) -> list[Any]:
-        labels = self.client.labels({**params, "page": page, "page_size": facts.V2_PAGE_SIZE})
+    def _page(self, listing: str, params: dict[str, Any], page: int) -> list[Any]:
+        params = {**params, "page": page, "page_size": facts.V2_PAGE_SIZE}
+        if listing == FULFILLED:
+            return self.client.fulfillments(params) or []
+        labels = self.client.labels(params)
         for label in labels:
             if isinstance(label, dict) and not label.get("shipment_number"):
                 self._add_number(label)
@@ -278,6 +355,8 @@ class V2LabelSource(_TwoListings):
             label["shipment_number"] = self._numbers[shipment_id]
 
     def parse(self, item: Any) -> PlatformShipment:
+        if isinstance(item, dict) and "fulfillment_id" in item:
+            return parse_v2_fulfillment(item)
         return parse_v2_label(item)
 
     def close(self) -> None:

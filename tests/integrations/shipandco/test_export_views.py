@@ -302,3 +302,17 @@ def test_sandbox_imports_the_csv_as_orders_named_after_the_notes(
     ]
     second = orders["DN-101"]["to_address"]
     assert (second["company"], second["phone"]) == ("株式会社サンプル商店", "+81 90-1234-5678")
+
+
+def test_an_export_whose_file_is_gone_explains_instead_of_failing(
+    client, brand, staff_member, integrated
+):
+    client.force_login(staff_member.user)
+    post_export(client, brand, [make_note(brand, "DN-1")])
+    export = latest_export()
+    export.file.storage.delete(export.file.name)  # expired, or another media folder
+
+    response = client.get(url("export_download", brand, pk=export.pk), follow=True)
+
+    assert response.redirect_chain[-1][0] == url("export_detail", brand, pk=export.pk)
+    assert "no longer available" in response.content.decode()

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('brands', '0001_initial'),
-        ('delivery_notes', '0003_platform_choices_from_registry'),
+        ('delivery_notes', '0005_document_jobs'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
