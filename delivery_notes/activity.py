@@ -106,3 +106,11 @@ def _created(data: Mapping) -> str:
 def _edited(data: Mapping) -> str:
     fields = ", ".join(_field_label(name) for name in data["fields"])
     return _("Delivery note edited: %(fields)s") % {"fields": fields}
+
+
+@register("shipment_requested")
+def _shipment_requested(data: Mapping) -> str:
+    return _("Shipment %(number)s requested (%(count)d lines)") % {
+        "number": f"S{data['request']}",
+        "count": len(data.get("lines") or {}),
+    }

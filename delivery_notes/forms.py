@@ -448,6 +448,38 @@ class ShipmentForm(SingleLineFieldsMixin, forms.Form):
         }
 
 
+class ShipmentRequestForm(forms.Form):
+    """A planned parcel: how many of each line go in it (what is left and not planned yet)."""
+
+    def __init__(self, *args, lines: list[DeliveryNoteLine], plannable: dict[int, int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.line_fields = []
+        for line in lines:
+            left = plannable.get(line.pk, 0)
+            if not left:
+                continue
+            name = f"request_line_{line.pk}"
+            self.fields[name] = forms.IntegerField(
+                label=_("%(line)s (%(left)d to plan)") % {"line": line, "left": left},
+                min_value=0,
+                max_value=left,
+                initial=0,
+                required=False,  # an empty box is none of that line
+            )
+            self.line_fields.append((name, line.pk))
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not any(data.get(name) for name, _pk in self.line_fields):
+            raise forms.ValidationError(_("Enter a quantity for at least one line."))
+        return data
+
+    def quantities(self) -> dict[int, int]:
+        return {
+            pk: self.cleaned_data[name] for name, pk in self.line_fields if self.cleaned_data[name]
+        }
+
+
 IMPORT_MAX_MEGABYTES = 10
 
 

@@ -225,6 +225,63 @@ class ShipmentLine(BrandOwned):
         verbose_name_plural = _("shipped lines")
 
 
+class ShipmentRequest(BrandOwned):
+    """A planned parcel: staff choose some lines and quantities to go out together, before any
+    tracking exists. A platform that is sent orders "on shipment creation" turns each request
+    into its own order; the shipment recorded for it later fulfils the request."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        SHIPPED = "shipped", _("Shipped")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    note = models.ForeignKey(
+        DeliveryNote, on_delete=models.CASCADE, related_name="shipment_requests"
+    )
+    sequence = models.PositiveIntegerField(_("number"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED
+    )
+    shipment = models.OneToOneField(
+        Shipment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="request",
+        verbose_name=_("shipment"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("shipment request")
+        verbose_name_plural = _("shipment requests")
+        ordering = ["sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["note", "sequence"], name="unique_request_sequence")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.note.number}-S{self.sequence}"
+
+    @property
+    def reference(self) -> str:
+        """How the request is known outside Hakobu: the note's number and its sequence."""
+        return f"{self.note.number}-S{self.sequence}"
+
+
+class ShipmentRequestLine(BrandOwned):
+    request = models.ForeignKey(ShipmentRequest, on_delete=models.CASCADE, related_name="lines")
+    line = models.ForeignKey(DeliveryNoteLine, on_delete=models.CASCADE, related_name="+")
+    quantity = models.PositiveIntegerField(_("quantity"))
+
+    class Meta:
+        verbose_name = _("requested line")
+        verbose_name_plural = _("requested lines")
+
+
 class Activity(BrandOwned):
     """What happened to a note: when, who (a user or a platform), what."""
 

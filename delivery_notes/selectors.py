@@ -24,7 +24,14 @@ from django.http import QueryDict
 
 from brands.models import Brand
 from delivery_notes.forms import NoteFilterForm
-from delivery_notes.models import HAKOBU, OPEN_STATUSES, Activity, DeliveryNote, Shipment
+from delivery_notes.models import (
+    HAKOBU,
+    OPEN_STATUSES,
+    Activity,
+    DeliveryNote,
+    Shipment,
+    ShipmentRequest,
+)
 from delivery_notes.models import ShippingStatus as Status
 from integrations.models import ConnectionStatus, Integration, ShipmentAnnouncement
 from integrations.registry import platforms
@@ -128,6 +135,12 @@ def note_for_detail(pk: int) -> DeliveryNote | None:
             Prefetch("activities", queryset=Activity.objects.select_related("actor")),
             "platform_orders",
             "outbound_orders",
+            Prefetch(
+                "shipment_requests",
+                queryset=ShipmentRequest.objects.select_related("shipment").prefetch_related(
+                    "lines__line"
+                ),
+            ),
         )
         .first()
     )

@@ -255,6 +255,8 @@ def record_shipment(
     )
     if note.status not in (ShippingStatus.DELIVERED, ShippingStatus.CANCELLED):
         change_status(note, shipped_status(note), actor=actor, platform=platform)
+    if platform == HAKOBU:
+        note_changed.send(sender=DeliveryNote, note=note, event="shipped")
     return shipment
 
 

@@ -37,6 +37,11 @@ urlpatterns = [
     path("delivery-notes/<int:pk>/edit/", views.note_edit, name="note_edit"),
     path("delivery-notes/<int:pk>/cancel/", views.note_cancel, name="note_cancel"),
     path("delivery-notes/<int:pk>/ship/", views.note_ship, name="note_ship"),
+    path(
+        "delivery-notes/<int:pk>/shipment-requests/",
+        views.note_request_shipment,
+        name="note_request_shipment",
+    ),
     path("delivery-notes/<int:pk>/print/", document_views.note_print, name="note_print"),
     path(
         "delivery-notes/<int:pk>/document.pdf",

@@ -29,6 +29,7 @@ from delivery_notes.forms import (
     NoteFilterForm,
     NoteForm,
     ShipmentForm,
+    ShipmentRequestForm,
     line_formset_helper,
     save_note,
 )
@@ -42,6 +43,7 @@ from delivery_notes.services import (
     record_shipment,
     remaining_quantities,
 )
+from delivery_notes.shipment_requests import RequestRefused, create_request, plannable_quantities
 
 LINES_PREFIX = "lines"
 
@@ -166,15 +168,47 @@ def note_detail(request: HttpRequest, brand_slug: str, pk: int) -> HttpResponse:
     note = selectors.note_for_detail(pk)
     if note is None:
         raise Http404
+    can_edit = _can_edit(request)
+    plannable = plannable_quantities(note) if can_edit and note.is_shippable else {}
+    request_form = (
+        ShipmentRequestForm(lines=list(note.lines.all()), plannable=plannable)
+        if plannable
+        else None
+    )
     return render(
         request,
         "delivery_notes/note_detail.html",
         {
             "note": note,
-            "can_edit": _can_edit(request),
+            "can_edit": can_edit,
             "has_remaining": bool(remaining_quantities(note)),
+            "request_form": request_form,
         },
     )
+
+
+@require_POST
+@role_required(Role.STAFF)
+def note_request_shipment(request: HttpRequest, brand_slug: str, pk: int) -> HttpResponse:
+    """Plan a parcel of some lines and quantities (a shipment request, before any tracking)."""
+    note = get_object_or_404(DeliveryNote, pk=pk)
+    form = ShipmentRequestForm(
+        request.POST, lines=list(note.lines.all()), plannable=plannable_quantities(note)
+    )
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(_note_url(request, note))
+    try:
+        shipment_request = create_request(note, form.quantities(), actor=request.user)
+    except RequestRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, _("Shipment %(ref)s requested.") % {"ref": shipment_request.reference}
+        )
+    return redirect(_note_url(request, note))
 
 
 def _note_form_page(request: HttpRequest, note: DeliveryNote | None) -> HttpResponse:

@@ -199,6 +199,7 @@ class OutboundOrder(BrandOwned):
     class Action(models.TextChoices):
         PUSH = "push", _("Send the order")
         CANCEL = "cancel", _("Cancel the order")
+        SHIP = "ship", _("Mark the order shipped")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting")
@@ -212,6 +213,9 @@ class OutboundOrder(BrandOwned):
     )
     platform = models.CharField(_("platform"), max_length=20, choices=platform_choices)
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    #: Which part of the note the row sends: "" the whole note, else a platform's own key for a
+    #: part of it (e.g. one shipment request), so one note can be several orders.
+    part = models.CharField(max_length=40, blank=True, default="")
     idempotency_key = models.CharField(max_length=50)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
@@ -231,7 +235,7 @@ class OutboundOrder(BrandOwned):
         ordering = ["-updated_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["note", "platform", "action"], name="unique_outbound_order"
+                fields=["note", "platform", "action", "part"], name="unique_outbound_order"
             )
         ]
         indexes = [

@@ -54,9 +54,14 @@ class OrderPusher(Protocol):
 
     def close(self) -> None: ...
 
+    # Optional, for a platform whose spec queues SHIP rows (a shipment recorded in Hakobu):
+    # `mark_shipped(note, *, key, existing_id) -> None`. A platform that sends parts of notes
+    # (rows with a `part`) takes `part=` in `push` and `cancel`.
+
 
 def idempotency_key(note: DeliveryNote) -> str:
-    """Stable for a note forever (≤ 50 characters): the platform's key for the order."""
+    """Stable for a note forever (≤ 50 characters): the platform's key for the order (a part's
+    row adds the part to it)."""
     return f"hakobu-{note.brand_id}-{note.pk}"
 
 
@@ -66,14 +71,25 @@ def pulled_by_platform(note: DeliveryNote, platform: str) -> bool:
     ).exists()
 
 
-def enqueue(note: DeliveryNote, platform: str, action: str = OutboundOrder.Action.PUSH) -> None:
-    """Queue (or re-open) the note's order for `platform`; sent after the transaction commits."""
+def enqueue(
+    note: DeliveryNote,
+    platform: str,
+    action: str = OutboundOrder.Action.PUSH,
+    *,
+    part: str = "",
+) -> None:
+    """Queue (or re-open) the note's order for `platform`; sent after the transaction commits.
+
+    `part` names one part of the note that is its own order on the platform (a shipment
+    request); its key is the note's key and the part. A cancel cancels every part."""
     now = timezone.now()
+    key = idempotency_key(note) + (f"-{part}" if part else "")
     row, created = OutboundOrder.objects.get_or_create(
         note=note,
         platform=platform,
         action=action,
-        defaults={"brand_id": note.brand_id, "idempotency_key": idempotency_key(note)},
+        part=part,
+        defaults={"brand_id": note.brand_id, "idempotency_key": key[:50]},
     )
     if not created:
         OutboundOrder.objects.filter(pk=row.pk).exclude(status=OutboundOrder.Status.SENDING).update(
@@ -123,8 +139,9 @@ def _claim(row_id: int) -> tuple[RowLease, OutboundOrder] | None:
 
 
 def _held_as_pulled(lease: RowLease, row: OutboundOrder) -> bool:
-    """A note the platform pulls by itself is never pushed as well (it would ship twice)."""
-    if not pulled_by_platform(row.note, row.platform):
+    """A note the platform pulls by itself is never pushed as well (it would ship twice).
+    Telling it the note shipped is not sending it: its order is the same one."""
+    if row.action == OutboundOrder.Action.SHIP or not pulled_by_platform(row.note, row.platform):
         return False
     reason = _("The platform already pulls this note by itself; it is not sent a second time.")
     _finish(lease, row, OutboundOrder.Status.HELD, reason=reason)
@@ -152,6 +169,11 @@ def _failed(lease: RowLease, row: OutboundOrder, error: PlatformError) -> None:
 def _sent(lease: RowLease, row: OutboundOrder, external_id: str) -> None:
     now = timezone.now()
     note = row.note
+    if row.action == OutboundOrder.Action.SHIP:  # the order is where it was: nothing to record
+        _finish(
+            lease, row, OutboundOrder.Status.SENT, attempts=row.attempts + 1, reason="", sent_at=now
+        )
+        return
     with transaction.atomic():
         PlatformOrder.objects.update_or_create(
             note=note,
@@ -185,6 +207,7 @@ def _batchable(pusher: OrderPusher, row: OutboundOrder) -> bool:
     """A first push (no id stored) to a platform that takes several orders in one call."""
     return (
         row.action == OutboundOrder.Action.PUSH
+        and not row.part
         and not row.external_id
         and getattr(pusher, "batch_size", 1) > 1
     )
@@ -198,6 +221,7 @@ def _companions(row: OutboundOrder, limit: int) -> list[tuple[RowLease, Outbound
             brand_id=row.brand_id,
             platform=row.platform,
             action=OutboundOrder.Action.PUSH,
+            part="",
             external_id="",
             status=OutboundOrder.Status.PENDING,
             next_attempt_at__lte=timezone.now(),
@@ -253,16 +277,21 @@ def send(row_id: int) -> str:
         _finish(lease, row, OutboundOrder.Status.HELD, reason=str(exc)[:500])
         return row.status
     note, key = row.note, row.idempotency_key
+    # Only a platform that sends parts of notes is told which part (the others never get one).
+    part = {"part": row.part} if row.part else {}
     try:
         if _batchable(pusher, row):
             _send_batch(pusher, [claimed, *_companions(row, pusher.batch_size - 1)])
             return row.status
         try:
             if row.action == OutboundOrder.Action.CANCEL:
-                pusher.cancel(note, key=key, existing_id=row.external_id)
+                pusher.cancel(note, key=key, existing_id=row.external_id, **part)
+                external_id = row.external_id
+            elif row.action == OutboundOrder.Action.SHIP:
+                pusher.mark_shipped(note, key=key, existing_id=row.external_id)
                 external_id = row.external_id
             else:
-                external_id = pusher.push(note, key=key, existing_id=row.external_id)
+                external_id = pusher.push(note, key=key, existing_id=row.external_id, **part)
         except PlatformError as exc:
             _failed(lease, row, exc)
             return row.status

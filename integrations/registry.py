@@ -79,6 +79,13 @@ class PlatformSpec:
     order_pusher: Callable[[Integration], Any] | None = None
     #: The view the platform calls (INBOUND): mounted at `/inbound/<platform>/<token>/`.
     inbound_view: Callable[..., Any] | None = None
+    #: (Integration, Shipment, raw item) -> None: the sync runner recorded a shipment of this
+    #: platform (e.g. to link it to the shipment request it was made for).
+    on_shipment_recorded: Callable[[Integration, Any, Any], None] | None = None
+    #: `manage.py seed_demo`: the demo brand (slug) this platform is set up for, and how
+    #: ((Brand, [Membership]) -> None, idempotent), so the demo shows it without naming it.
+    demo_brand: str | None = None
+    demo_setup: Callable[[Brand, list], None] | None = None
 
     @property
     def display_name(self) -> str:

@@ -315,7 +315,15 @@ class SyncRunner:
             UnmatchedShipment.objects.filter(
                 integration=self.integration, external_id=shipment.external_id
             ).delete()
+            if recorded is not None and self.spec.on_shipment_recorded is not None:
+                self.spec.on_shipment_recorded(self.integration, recorded, raw)
         return Result.KNOWN if recorded is None else Result.APPLIED
+
+    def apply_one(self, shipment: PlatformShipment, raw: Any) -> Result:
+        """One shipment heard of outside a run (a webhook): recorded, updated or voided as a
+        run would. Idempotent: the run that sees it later finds it known."""
+        known = self._recorded([shipment.external_id]).get(shipment.external_id)
+        return self._revisit(known, shipment) if known else self.apply(shipment, raw)
 
     def _revisit(self, recorded: Shipment, shipment: PlatformShipment) -> Result:
         """A shipment recorded earlier, seen again: void it, bring it up to date, or nothing."""

@@ -16,6 +16,8 @@ API_SETTINGS: dict[str, str] = {
     "SHIPANDCO_API_URL": "shipandco/v1/",
     "SHIPSTATION_V1_API_URL": "shipstation/v1/",
     "SHIPSTATION_V2_API_URL": "shipstation/v2/",
+    # The account name is filled in per brand: Webshipper has one API host per account.
+    "WEBSHIPPER_API_URL": "webshipper/{account}/v2/",
 }
 
 

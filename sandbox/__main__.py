@@ -10,7 +10,7 @@ import argparse
 import os
 import sys
 
-from sandbox import shipandco, shipstation
+from sandbox import shipandco, shipstation, webshipper
 from sandbox.server import build_server
 
 
@@ -59,6 +59,9 @@ def main(argv: list[str] | None = None) -> int:
             f"  account {n}: V1 {a['v1_key']} / {a['v1_secret']}  V2 {a['v2_key']}\n"
             for n, a in shipstation.ACCOUNTS.items()
         )
+        + f"  Webshipper UI: {base}{webshipper.PREFIX}/\n"
+        + f"  Webshipper API: WEBSHIPPER_API_URL={base}{webshipper.PREFIX}/{webshipper.API_PATH}\n"
+        + "".join(f"  account {n}: token {a['token']}\n" for n, a in webshipper.ACCOUNTS.items())
         + (
             f"  account {shipstation.DEMO_ACCOUNT} Custom Store: {demo['url']}"
             f"  (user {demo['username']})\n"

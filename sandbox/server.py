@@ -1,6 +1,6 @@
 """WSGI front door of the sandbox: dispatches by path prefix to one emulator per platform.
 
-Every emulator (``sandbox/shipandco/``, ``sandbox/shipstation/``; Webshipper later) has
+Every emulator (``sandbox/shipandco/``, ``sandbox/shipstation/``, ``sandbox/webshipper/``) has
 the same shape: a ``PREFIX`` such as ``"/shipandco"`` and a ``create_app(data_dir)`` returning a
 WSGI app. The dispatcher moves the prefix into ``SCRIPT_NAME`` so each emulator routes on its own
 relative ``PATH_INFO`` and can build absolute URLs (label links) from the request.
@@ -24,12 +24,12 @@ from types import ModuleType
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-from sandbox import shipandco, shipstation
+from sandbox import shipandco, shipstation, webshipper
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 #: Emulator modules mounted by the sandbox; add a sibling module here to mount another platform.
-EMULATOR_MODULES: tuple[ModuleType, ...] = (shipandco, shipstation)
+EMULATOR_MODULES: tuple[ModuleType, ...] = (shipandco, shipstation, webshipper)
 
 
 class SandboxApp:

@@ -214,7 +214,10 @@ SHIPSTATION_V1_API_URL = env.str("SHIPSTATION_V1_API_URL", default="https://ssap
 SHIPSTATION_V2_API_URL = env.str(
     "SHIPSTATION_V2_API_URL", default="https://api.shipstation.com/v2/"
 )
-WEBSHIPPER_API_URL = env.str("WEBSHIPPER_API_URL", default="https://api.webshipper.io/v2/")
+# One API host per Webshipper account: "{account}" is replaced by the brand's account name.
+WEBSHIPPER_API_URL = env.str(
+    "WEBSHIPPER_API_URL", default="https://{account}.api.webshipper.io/v2/"
+)
 PLATFORM_HTTP_TIMEOUT = env.float("PLATFORM_HTTP_TIMEOUT", default=20.0)
 SHIPANDCO_SYNC_INTERVAL_MINUTES = env.int("SHIPANDCO_SYNC_INTERVAL_MINUTES", default=10)
 SANDBOX_URL = env.str("SANDBOX_URL", default="")

@@ -8,8 +8,4 @@ class WebshipperConfig(AppConfig):
     verbose_name = _("Webshipper")
 
     def ready(self) -> None:
-        from integrations.registry import PlatformSpec, register
-        from integrations.webshipper import WEBSHIPPER
-
-        # No settings page yet: listed as "coming soon" on the dashboard and System Integration.
-        register(PlatformSpec(platform=WEBSHIPPER, label=_("Webshipper")))
+        from integrations.webshipper import platform  # noqa: F401  (registers the spec)

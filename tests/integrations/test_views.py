@@ -214,7 +214,8 @@ def test_system_integration_page(admin_client, brand, integration):
     ).content.decode()
     assert "Ship&amp;co" in html and "Integrated" in html
     assert 'id="shipstation"' in html and 'id="webshipper"' in html
-    assert html.count("Coming soon") == 1  # Webshipper; ShipStation has its page
+    assert "Coming soon" not in html  # every platform has its page now
+    assert reverse("webshipper:settings", kwargs={"brand_slug": brand.slug}) in html
 
 
 def test_token_never_reaches_logs_or_emails(

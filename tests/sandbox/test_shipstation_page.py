@@ -24,7 +24,7 @@ def page_client(sandbox) -> httpx.Client:
 
 def test_mounted_beside_shipandco(sandbox):
     health = httpx.get(f"{sandbox.url}/healthz").json()
-    assert health["emulators"] == ["/shipandco", "/shipstation"]
+    assert health["emulators"] == ["/shipandco", "/shipstation", "/webshipper"]
     index = httpx.get(f"{sandbox.url}/").text
     assert 'href="/shipstation/"' in index and 'href="/shipandco/"' in index
     assert httpx.get(f"{sandbox.url}/shipandco/v1/carriers").status_code == 403  # unchanged

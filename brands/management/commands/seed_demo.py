@@ -45,7 +45,7 @@ from delivery_notes.catalogue.services import find_or_create_customer, find_or_c
 from delivery_notes.models import Activity, DeliveryNote, DeliveryNoteLine, ShippingStatus
 from delivery_notes.services import change_status, log_activity, record_shipment
 from integrations.models import ConnectionStatus, Integration
-from integrations.registry import HAKOBU
+from integrations.registry import HAKOBU, platforms
 from integrations.shipandco import SHIPANDCO
 from integrations.shipstation import SHIPSTATION
 from integrations.shipstation.models import default_ready_statuses
@@ -107,6 +107,9 @@ class Command(BaseCommand):
                     self._profile(brand)
                     self._shipandco(brand)
                     self._shipstation(brand, memberships[0])
+                for platform in platforms():
+                    if platform.demo_brand == brand.slug and platform.demo_setup is not None:
+                        platform.demo_setup(brand, memberships)
             verb = "created" if created else "checked"
             self.stdout.write(f"{brand.name} ({brand.slug}) {verb}: {notes} new delivery notes")
         self.stdout.write(
