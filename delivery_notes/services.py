@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -22,6 +22,7 @@ from delivery_notes.models import (
     ShipmentLine,
     ShippingStatus,
 )
+from delivery_notes.shipping import NewShipment, record_shipments
 from delivery_notes.signals import note_changed
 from integrations.registry import HAKOBU
 
@@ -196,61 +197,27 @@ def record_shipment(
     call with the same `external_id` returns None, and so does one reporting tracking numbers this
     note already has from the same platform — one label reported by two routes (a ship notice,
     then a poll after the brand switched methods) is one shipment.
+
+    One shipment through the page path (`shipping.record_shipments`), so both share every rule.
     """
-    if external_id and Shipment.objects.filter(platform=platform, external_id=external_id).exists():
-        return None
-    lock_note(note)
-    if platform != HAKOBU and tracking_numbers:
-        wanted = set(tracking_numbers)
-        for numbers in Shipment.objects.filter(note=note, platform=platform).values_list(
-            "tracking_numbers", flat=True
-        ):
-            if wanted & set(numbers or ()):
-                return None
-    try:
-        with transaction.atomic():
-            shipment = Shipment.objects.create(
-                brand_id=note.brand_id,
-                note=note,
+    (shipment,) = record_shipments(
+        [
+            NewShipment(
+                note_id=note.pk,
                 platform=platform,
                 external_id=external_id,
                 carrier=carrier,
                 service=service,
-                tracking_numbers=list(tracking_numbers),
-                shipped_on=shipped_on or timezone.localdate(),
+                tracking_numbers=tuple(tracking_numbers),
+                shipped_on=shipped_on,
                 cost=cost,
-                # A platform's shipment waits for its "shipments synced" email; a person's never.
-                awaiting_announcement=platform != HAKOBU,
+                lines=lines,
+                actor=actor,
             )
-    except IntegrityError:
-        # A concurrent worker recorded the same platform shipment first.
-        return None
-    # Read under the note's lock: two people recording the same goods never ship a line twice.
-    remaining = remaining_quantities(note)
-    quantities = (
-        remaining
-        if lines is None
-        else {line_id: min(qty, remaining.get(line_id, 0)) for line_id, qty in lines.items()}
+        ]
     )
-    ShipmentLine.objects.bulk_create(
-        ShipmentLine(brand_id=note.brand_id, shipment=shipment, line_id=line_id, quantity=qty)
-        for line_id, qty in quantities.items()
-        if qty > 0
-    )
-    log_activity(
-        note,
-        "shipment",
-        actor=actor,
-        platform=platform,
-        data={
-            "shipment_id": shipment.pk,
-            "external_id": external_id,
-            "carrier": carrier,
-            "tracking_numbers": list(tracking_numbers),
-        },
-    )
-    if note.status not in (ShippingStatus.DELIVERED, ShippingStatus.CANCELLED):
-        change_status(note, shipped_status(note), actor=actor, platform=platform)
+    # Callers read the note after recording (its status as the shipment left it).
+    note.status = DeliveryNote.objects.values_list("status", flat=True).get(pk=note.pk)
     return shipment
 
 
@@ -281,7 +248,9 @@ def update_shipment(
     old = {name: getattr(current, name) for name in new}
     if old == new:
         return False
-    Shipment.objects.filter(pk=current.pk).update(**new)
+    Shipment.objects.filter(pk=current.pk).update(
+        **new, tracking_search=" ".join(new["tracking_numbers"])
+    )
     for name, value in new.items():
         setattr(shipment, name, value)
     log_activity(
