@@ -82,6 +82,22 @@ class DeliveryNote(BrandOwned):
             models.Index(fields=["brand", "status", "-issue_date"], name="note_brand_status_idx"),
             models.Index(fields=["brand", "-issue_date", "-id"], name="note_brand_issued_idx"),
             models.Index(fields=["brand", "order_reference"], name="note_brand_orderref_idx"),
+            # The list's sort orders (delivery_notes.paging), each ending in id (keyset seeks).
+            models.Index(fields=["brand", "number", "id"], name="note_brand_number_idx"),
+            models.Index(
+                fields=["brand", "recipient_company", "recipient_name", "id"],
+                name="note_brand_recipient_idx",
+            ),
+            models.Index(fields=["brand", "status", "id"], name="note_brand_status_id_idx"),
+            models.Index(fields=["brand", "total_amount", "id"], name="note_brand_total_idx"),
+            # The dashboard's "waiting to ship", oldest first: only open notes are in it.
+            models.Index(
+                fields=["brand", "issue_date", "id"],
+                condition=models.Q(status__in=["unshipped", "shipping_requested"]),
+                name="note_brand_waiting_idx",
+            ),
+            # The search's trigram (pg_trgm) indexes exist on PostgreSQL only: see migration
+            # search_trigram_indexes.
         ]
 
     def __str__(self) -> str:
