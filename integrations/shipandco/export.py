@@ -203,8 +203,7 @@ def _write_rows(export: CsvExport, lease: RowLease, out: IO[bytes]) -> _Outcome:
                 outcome.flush_skipped(export)
         else:
             rows, warnings = note_rows(note, quantities, export.encoding)
-            for row in rows:
-                out.write(encoder.row(row))
+            out.write(encoder.rows(rows))
             outcome.rows += len(rows)
             outcome.warnings += warnings
             outcome.exported += 1

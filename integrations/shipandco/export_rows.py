@@ -9,13 +9,15 @@ export.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Case as CaseWhen
-from django.db.models import IntegerField, OuterRef, Subquery, Sum, Value, When
+from django.db.models import IntegerField, OuterRef, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from delivery_notes.models import ShipmentLine, ShippingStatus
@@ -93,8 +95,8 @@ class ExportNote:
         }
 
 
-def selected_notes(export: CsvExport) -> Iterator[ExportNote]:
-    """The export's notes in selection order, each with its lines, streamed."""
+def rows_query(export: CsvExport) -> QuerySet:
+    """The one SELECT of the export: a row per line (one per note without lines)."""
     shipped = (
         ShipmentLine.objects.filter(line_id=OuterRef("note__lines__id"))
         .order_by()
@@ -102,7 +104,7 @@ def selected_notes(export: CsvExport) -> Iterator[ExportNote]:
         .annotate(total=Sum("quantity"))
         .values("total")
     )
-    rows = (
+    return (
         CsvExportNote.objects.filter(export=export)
         .annotate(
             shipped=CaseWhen(
@@ -120,11 +122,35 @@ def selected_notes(export: CsvExport) -> Iterator[ExportNote]:
             *(f"note__lines__{name}" for name in LINE_FIELDS),
             "shipped",
         )
-        .iterator(chunk_size=CHUNK_ROWS)
     )
+
+
+def _rows(export: CsvExport) -> Iterator[tuple]:
+    """The query's rows, streamed. On PostgreSQL straight from a server-side cursor: psycopg's
+    own types (dates, Decimals) are what the CSV needs, and the per-value converters of the ORM
+    cost more than the rest of the export; the options' JSON arrives as text and is decoded
+    only when not empty. Elsewhere through the ORM's iterator."""
+    query = rows_query(export)
+    if connection.vendor != "postgresql":
+        yield from query.iterator(chunk_size=CHUNK_ROWS)
+        return
+    options = len(NOTE_FIELDS) + LINE_FIELDS.index("options")
+    sql, params = query.query.sql_with_params()
+    # Not in a transaction: progress and the lease are saved (committed) while rows stream.
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while chunk := cursor.fetchmany(CHUNK_ROWS):
+            for row in chunk:
+                text = row[options]
+                value = json.loads(text) if text and text != "{}" else {}
+                yield (*row[:options], value, *row[options + 1 :])
+
+
+def selected_notes(export: CsvExport) -> Iterator[ExportNote]:
+    """The export's notes in selection order, each with its lines, streamed."""
     width = len(NOTE_FIELDS)
     note: ExportNote | None = None
-    for row in rows:
+    for row in _rows(export):
         if note is None or note.id != row[0]:
             if note is not None:
                 yield note
