@@ -63,13 +63,12 @@ def _conflict_error() -> RowError:
 def _write(
     brand: Brand, parsed: csv_import.ParseResult, *, actor: User | None, filename: str
 ) -> int:
-    notes = create_notes(
+    return create_notes(
         brand,
         [(draft.values, draft.lines) for draft in parsed.drafts],
         actor=actor,
         import_file=filename,
     )
-    return len(notes)
 
 
 def start_import(brand: Brand, data: bytes, *, filename: str, actor: User) -> ImportOutcome:

@@ -30,7 +30,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
-from django.db.models import Case, Q, Sum, Value, When
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from brands.models import User
@@ -236,13 +236,12 @@ def _record_page(items: Sequence[NewShipment]) -> list[Shipment | None]:
             )
             current[item.note_id] = changed[item.note_id] = target
     Activity.objects.bulk_create(entries)
-    if changed:
-        now = timezone.now()
-        DeliveryNote.objects.filter(pk__in=list(changed)).update(
-            status=Case(*(When(pk=pk, then=Value(s)) for pk, s in changed.items())),
-            status_changed_at=now,
-            updated_at=now,
-        )
+    # One UPDATE per new status (Shipped, Partially shipped): at most two statements a page.
+    now = timezone.now()
+    for status in set(changed.values()):
+        DeliveryNote.objects.filter(
+            pk__in=[pk for pk, target in changed.items() if target == status]
+        ).update(status=status, status_changed_at=now, updated_at=now)
     for shipment, (index, _item, _quantities) in zip(created, accepted, strict=True):
         results[index] = shipment
     return results

@@ -73,24 +73,38 @@ def export_filename(brand: Brand, moment: datetime) -> str:
 def create_export(
     *, brand: Brand, user: User, notes: QuerySet[DeliveryNote], encoding: str
 ) -> CsvExport | None:
-    """Record a pending export of `notes` (in their list order); None when nothing is selected."""
+    """Record a pending export of `notes` (in their list order); None when nothing is selected.
+
+    The ids stream from the database in batches (a selection of 100,000 notes is never a list
+    of 100,000 objects); only the set of ids seen is kept, to drop repeats.
+    """
     now = timezone.now()
-    note_ids = list(dict.fromkeys(notes.values_list("pk", flat=True)))
-    if not note_ids:
-        return None
+    ids = notes.values_list("pk", flat=True).iterator(chunk_size=BATCH_SIZE)
+    seen: set[int] = set()
     with transaction.atomic():
         export = CsvExport.objects.create(
             brand=brand,
             created_by=user,
             created_at=now,
             encoding=encoding,
-            total_notes=len(note_ids),
+            total_notes=0,
             filename=export_filename(brand, now),
         )
-        CsvExportNote.objects.bulk_create(
-            (CsvExportNote(brand=brand, export=export, note_id=pk) for pk in note_ids),
-            batch_size=BATCH_SIZE,
-        )
+        batch: list[CsvExportNote] = []
+        for pk in ids:
+            if pk in seen:
+                continue
+            seen.add(pk)
+            batch.append(CsvExportNote(brand=brand, export=export, note_id=pk))
+            if len(batch) >= BATCH_SIZE:
+                CsvExportNote.objects.bulk_create(batch)
+                batch = []
+        CsvExportNote.objects.bulk_create(batch)
+        if not seen:
+            transaction.set_rollback(True)
+            return None
+        export.total_notes = len(seen)
+        export.save(update_fields=["total_notes"])
     return export
 
 
