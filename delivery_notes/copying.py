@@ -70,6 +70,31 @@ def copy_rows(model: type[models.Model], rows: Iterable[Mapping[str, Any]]) -> i
     return count
 
 
+def insert_objects(model: type[models.Model], objects: list[models.Model]) -> list[models.Model]:
+    """`bulk_create(objects)`, by COPY on PostgreSQL: ids are reserved first and set on the
+    objects, as bulk_create sets them. A constraint violation raises IntegrityError the same."""
+    if connection.vendor != "postgresql":
+        return model.objects.bulk_create(objects)
+    if not objects:
+        return objects
+    now = timezone.now()
+    stamped = [
+        f
+        for f in model._meta.concrete_fields
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    ]
+    for obj, pk in zip(objects, reserve_ids(model, len(objects)), strict=True):
+        obj.pk = pk
+        for f in stamped:
+            if f.auto_now or getattr(obj, f.attname) is None:
+                setattr(obj, f.attname, now)
+        obj._state.adding = False
+        obj._state.db = connection.alias
+    names = [f.attname for f in model._meta.concrete_fields]
+    copy_rows(model, ({name: getattr(obj, name) for name in names} for obj in objects))
+    return objects
+
+
 def copy_notes(
     brand,
     notes: Sequence[tuple[Mapping, Sequence[Mapping]]],

@@ -34,7 +34,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from brands.models import User
-from delivery_notes import activity
+from delivery_notes import activity, copying
 from delivery_notes.models import (
     Activity,
     DeliveryNote,
@@ -99,7 +99,20 @@ def record_shipments(items: Sequence[NewShipment]) -> list[Shipment | None]:
     return results
 
 
+def _check(item: NewShipment) -> None:
+    """Refuse a value the cost column cannot hold (COPY does not run the fields' checks)."""
+    field = Shipment._meta.get_field("cost")
+    if item.cost is None:
+        return
+    if not item.cost.is_finite() or abs(item.cost) >= 10 ** (
+        field.max_digits - field.decimal_places
+    ):
+        raise ValueError(f"cost out of range: {item.cost}")
+
+
 def _record_page(items: Sequence[NewShipment]) -> list[Shipment | None]:
+    for item in items:
+        _check(item)
     note_ids = sorted({item.note_id for item in items})
     # 1. The notes, locked in id order (two workers lock in the same order: no deadlock).
     notes = {
@@ -179,7 +192,8 @@ def _record_page(items: Sequence[NewShipment]) -> list[Shipment | None]:
 
     # 4. Shipments, their lines, and the activity entries: one insert each.
     today = timezone.localdate()
-    created = Shipment.objects.bulk_create(
+    created = copying.insert_objects(
+        Shipment,
         [
             Shipment(
                 brand_id=notes[item.note_id][0],
@@ -196,16 +210,17 @@ def _record_page(items: Sequence[NewShipment]) -> list[Shipment | None]:
                 awaiting_announcement=item.platform != HAKOBU,
             )
             for _index, item, _quantities in accepted
-        ]
+        ],
     )
-    ShipmentLine.objects.bulk_create(
+    copying.insert_objects(
+        ShipmentLine,
         [
             ShipmentLine(
                 brand_id=shipment.brand_id, shipment=shipment, line_id=line_id, quantity=quantity
             )
             for shipment, (_index, _item, quantities) in zip(created, accepted, strict=True)
             for line_id, quantity in quantities.items()
-        ]
+        ],
     )
     entries = [
         _entry(
@@ -235,7 +250,7 @@ def _record_page(items: Sequence[NewShipment]) -> list[Shipment | None]:
                 _entry(brand_id, item, "status", {"from": current[item.note_id], "to": target})
             )
             current[item.note_id] = changed[item.note_id] = target
-    Activity.objects.bulk_create(entries)
+    copying.insert_objects(Activity, entries)
     # One UPDATE per new status (Shipped, Partially shipped): at most two statements a page.
     now = timezone.now()
     for status in set(changed.values()):
