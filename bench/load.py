@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/load.py [--notes 200000] [--users 20] [--seconds 120] [--workers 4]
 
-PostgreSQL only (DATABASE_URL names the server; the check creates and drops its own database,
-`hakobu_load`). It writes a brand with scale_data (COPY), starts gunicorn on loopback, and lets
+PostgreSQL only (DATABASE_URL names the server and a database; the check creates and drops
+`<that name>_load` beside it). It writes a brand with scale_data (COPY), starts gunicorn on loopback, and lets
 `--users` simulated users (threads, each its own session) open the note list, search it, page
 deep into it and open notes for `--seconds`, while this process records a 20,000-shipment sync
 write-back and a 100,000-note Ship&co CSV export (scaled down with --notes) into the same brand.
@@ -31,7 +31,7 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 SERVER = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hakobu_bench")
-DB_NAME = "hakobu_load"
+DB_NAME = f"{urlsplit(SERVER).path.lstrip('/') or 'hakobu'}_load"
 DB_URL = urlunsplit(urlsplit(SERVER)._replace(path=f"/{DB_NAME}"))
 os.environ["DATABASE_URL"] = DB_URL
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
