@@ -99,6 +99,10 @@ def timed(fn: Callable[[], object]) -> tuple[float, object]:
     return time.perf_counter() - start, result
 
 
+#: The median of the last `p95` measurement (shared machines: the p95 is the noisy tail).
+last_median = [0.0]
+
+
 def p95(fn: Callable[[], object], runs: int = 20) -> float:
     """95th percentile wall time of `runs` calls, after one warm-up call."""
     fn()
@@ -107,7 +111,14 @@ def p95(fn: Callable[[], object], runs: int = 20) -> float:
         start = time.perf_counter()
         fn()
         times.append(time.perf_counter() - start)
+    last_median[0] = statistics.median(times)
     return statistics.quantiles(times, n=20)[-1] if len(times) >= 2 else times[0]
+
+
+def p95_text(fn: Callable[[], object], runs: int = 20) -> tuple[float, str]:
+    """(p95, "p95 X ms (median Y ms)")."""
+    value = p95(fn, runs)
+    return value, f"p95 {ms(value)} (median {ms(last_median[0])})"
 
 
 def best(fn: Callable[[], object], runs: int = 3) -> float:

@@ -249,7 +249,11 @@ class Activity(BrandOwned):
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["brand", "-created_at"], name="activity_brand_recent_idx")]
+        # With id: an import writes thousands of entries with one timestamp, and "the latest
+        # ten" must not sort all of them.
+        indexes = [
+            models.Index(fields=["brand", "-created_at", "-id"], name="activity_brand_latest_idx")
+        ]
 
     def __str__(self) -> str:
         return self.message
