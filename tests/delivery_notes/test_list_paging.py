@@ -140,6 +140,7 @@ def test_a_count_above_the_cap_is_shown_as_such(staff_client, brand, notes, monk
     content = response.content.decode()
     assert "10+ delivery notes" in content
     assert "30 delivery notes" not in content
+    assert "Select all notes matching this filter (more than 10)" in content
     page = response.context["page"]
     assert [n for n, _href in page.page_numbers] == [1]
     assert _params(page.links["last"])["page"] == "last"
