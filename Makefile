@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 SANDBOX_PORT ?= 8001
 WEB_PORT ?= 8000
 
-.PHONY: run test install lint format messages clean
+.PHONY: run test install lint format messages clean bench-scale
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || \
@@ -26,6 +26,10 @@ run: install
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The scale benchmark (PostgreSQL: DATABASE_URL): 200,000 notes, each operation against its limit.
+bench-scale: install
+	$(BIN)/python bench/scale.py
 
 lint: install
 	$(BIN)/ruff check .

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db import models
 from django.utils.functional import Promise
@@ -48,7 +49,12 @@ class Column:
     #: The model whose field the column fills; None: the note or its line, by `level`.
     model: type[models.Model] | None = None
 
-    @property
+    def __hash__(self) -> int:
+        # Columns key the parser's per-cell dicts: hashing every field would translate the lazy
+        # description on each cell (a third of a 10,000-row import's time). Headers are unique.
+        return hash(self.header)
+
+    @cached_property  # read for every cell of an import
     def model_field(self) -> models.Field:
         model = self.model or (DeliveryNote if self.level is Level.NOTE else DeliveryNoteLine)
         return model._meta.get_field(self.field)

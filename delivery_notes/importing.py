@@ -211,13 +211,13 @@ def _note_conflict() -> RowError:
 def _write_notes(
     brand: Brand, parsed: csv_import.ParseResult, *, actor: User | None, filename: str
 ) -> dict[str, int]:
-    notes = create_notes(
+    created = create_notes(
         brand,
         [(draft.values, draft.lines) for draft in parsed.drafts],
         actor=actor,
         import_file=filename,
     )
-    return {"created_notes": len(notes), "filled_lines": parsed.filled_lines}
+    return {"created_notes": created, "filled_lines": parsed.filled_lines}
 
 
 def _enqueue_notes(brand_id: int, job_id: int) -> None:

@@ -92,6 +92,22 @@ class DeliveryNote(BrandOwned):
             models.Index(fields=["brand", "status", "-issue_date"], name="note_brand_status_idx"),
             models.Index(fields=["brand", "-issue_date", "-id"], name="note_brand_issued_idx"),
             models.Index(fields=["brand", "order_reference"], name="note_brand_orderref_idx"),
+            # The list's sort orders (delivery_notes.paging), each ending in id (keyset seeks).
+            models.Index(fields=["brand", "number", "id"], name="note_brand_number_idx"),
+            models.Index(
+                fields=["brand", "recipient_company", "recipient_name", "id"],
+                name="note_brand_recipient_idx",
+            ),
+            models.Index(fields=["brand", "status", "id"], name="note_brand_status_id_idx"),
+            models.Index(fields=["brand", "total_amount", "id"], name="note_brand_total_idx"),
+            # The dashboard's "waiting to ship", oldest first: only open notes are in it.
+            models.Index(
+                fields=["brand", "issue_date", "id"],
+                condition=models.Q(status__in=["unshipped", "shipping_requested"]),
+                name="note_brand_waiting_idx",
+            ),
+            # The search's trigram (pg_trgm) indexes exist on PostgreSQL only: see migration
+            # search_trigram_indexes.
         ]
 
     def __str__(self) -> str:
@@ -158,6 +174,9 @@ class Shipment(BrandOwned):
     carrier = models.CharField(_("carrier"), max_length=50, blank=True)
     service = models.CharField(_("service"), max_length=100, blank=True)
     tracking_numbers = models.JSONField(_("tracking numbers"), default=list, blank=True)
+    # The numbers as one text the list's search can index (trigram on PostgreSQL): a JSON list
+    # cast to text is served by no index. Written with `tracking_numbers` (see `save`).
+    tracking_search = models.TextField(blank=True, default="", db_default="", editable=False)
     shipped_on = models.DateField(_("shipped date"), null=True, blank=True)
     cost = models.DecimalField(_("cost"), max_digits=12, decimal_places=2, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -204,6 +223,13 @@ class Shipment(BrandOwned):
 
     def __str__(self) -> str:
         return ", ".join(self.tracking_numbers) or str(self.pk)
+
+    def save(self, *args, **kwargs) -> None:
+        self.tracking_search = " ".join(self.tracking_numbers or ())
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "tracking_numbers" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "tracking_search"}
+        super().save(*args, **kwargs)
 
     @property
     def carrier_label(self) -> str:
@@ -299,7 +325,11 @@ class Activity(BrandOwned):
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["brand", "-created_at"], name="activity_brand_recent_idx")]
+        # With id: an import writes thousands of entries with one timestamp, and "the latest
+        # ten" must not sort all of them.
+        indexes = [
+            models.Index(fields=["brand", "-created_at", "-id"], name="activity_brand_latest_idx")
+        ]
 
     def __str__(self) -> str:
         return self.message

@@ -8,13 +8,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
 from brands.models import Brand, User
 from brands.validators import single_line
-from delivery_notes import activity
+from delivery_notes import activity, copying
 from delivery_notes.models import (
     Activity,
     DeliveryNote,
@@ -23,6 +23,7 @@ from delivery_notes.models import (
     ShipmentLine,
     ShippingStatus,
 )
+from delivery_notes.shipping import NewShipment, record_shipments
 from delivery_notes.signals import note_changed
 from integrations.registry import HAKOBU
 
@@ -197,65 +198,32 @@ def record_shipment(
     call with the same `external_id` returns None, and so does one reporting tracking numbers this
     note already has from the same platform — one label reported by two routes (a ship notice,
     then a poll after the brand switched methods) is one shipment.
+
+    One shipment through the page path (`shipping.record_shipments`), so both share every rule.
     """
     if platform != HAKOBU:  # a platform's text cannot be refused: make it single-line instead
         carrier, service = single_line(carrier), single_line(service)
         tracking_numbers = [number for number in map(single_line, tracking_numbers) if number]
-    if external_id and Shipment.objects.filter(platform=platform, external_id=external_id).exists():
-        return None
-    lock_note(note)
-    if platform != HAKOBU and tracking_numbers:
-        wanted = set(tracking_numbers)
-        for numbers in Shipment.objects.filter(note=note, platform=platform).values_list(
-            "tracking_numbers", flat=True
-        ):
-            if wanted & set(numbers or ()):
-                return None
-    try:
-        with transaction.atomic():
-            shipment = Shipment.objects.create(
-                brand_id=note.brand_id,
-                note=note,
+    (shipment,) = record_shipments(
+        [
+            NewShipment(
+                note_id=note.pk,
                 platform=platform,
                 external_id=external_id,
                 carrier=carrier,
                 service=service,
-                tracking_numbers=list(tracking_numbers),
-                shipped_on=shipped_on or timezone.localdate(),
+                tracking_numbers=tuple(tracking_numbers),
+                shipped_on=shipped_on,
                 cost=cost,
-                # A platform's shipment waits for its "shipments synced" email; a person's never.
-                awaiting_announcement=platform != HAKOBU,
+                lines=lines,
+                actor=actor,
             )
-    except IntegrityError:
-        # A concurrent worker recorded the same platform shipment first.
-        return None
-    # Read under the note's lock: two people recording the same goods never ship a line twice.
-    remaining = remaining_quantities(note)
-    quantities = (
-        remaining
-        if lines is None
-        else {line_id: min(qty, remaining.get(line_id, 0)) for line_id, qty in lines.items()}
+        ]
     )
-    ShipmentLine.objects.bulk_create(
-        ShipmentLine(brand_id=note.brand_id, shipment=shipment, line_id=line_id, quantity=qty)
-        for line_id, qty in quantities.items()
-        if qty > 0
-    )
-    log_activity(
-        note,
-        "shipment",
-        actor=actor,
-        platform=platform,
-        data={
-            "shipment_id": shipment.pk,
-            "external_id": external_id,
-            "carrier": carrier,
-            "tracking_numbers": list(tracking_numbers),
-        },
-    )
-    if note.status not in (ShippingStatus.DELIVERED, ShippingStatus.CANCELLED):
-        change_status(note, shipped_status(note), actor=actor, platform=platform)
-    if platform == HAKOBU:
+    # Callers read the note after recording (its status as the shipment left it).
+    note.status = DeliveryNote.objects.values_list("status", flat=True).get(pk=note.pk)
+    if shipment is not None and platform == HAKOBU:
+        # A shipment a person recorded: platforms that were sent the order are told it shipped.
         note_changed.send(sender=DeliveryNote, note=note, event="shipped")
     return shipment
 
@@ -287,7 +255,9 @@ def update_shipment(
     old = {name: getattr(current, name) for name in new}
     if old == new:
         return False
-    Shipment.objects.filter(pk=current.pk).update(**new)
+    Shipment.objects.filter(pk=current.pk).update(
+        **new, tracking_search=" ".join(new["tracking_numbers"])
+    )
     for name, value in new.items():
         setattr(shipment, name, value)
     log_activity(
@@ -371,12 +341,17 @@ def create_notes(
     *,
     actor: User | None = None,
     import_file: str,
-) -> list[DeliveryNote]:
-    """Create many notes with their lines and a "created" activity each, in few queries.
+) -> int:
+    """Create many notes with their lines and a "created" activity each, in few statements;
+    returns how many notes. On PostgreSQL the rows go in with COPY (`copying`).
 
     `notes` holds (note field values, [line field values]). Callers wrap this in their
     transaction: an import is all-or-nothing.
     """
+    data = {"import_file": import_file}
+    message = activity.render("created", data)
+    if connection.vendor == "postgresql":
+        return copying.copy_notes(brand, notes, actor=actor, message=message, data=data)
     created = DeliveryNote.objects.bulk_create(
         [DeliveryNote(brand=brand, **values) for values, _lines in notes], batch_size=BATCH_SIZE
     )
@@ -388,19 +363,13 @@ def create_notes(
         ],
         batch_size=BATCH_SIZE,
     )
-    message = activity.render("created", {"import_file": import_file})
     Activity.objects.bulk_create(
         [
             Activity(
-                brand=brand,
-                note=note,
-                actor=actor,
-                verb="created",
-                message=message,
-                data={"import_file": import_file},
+                brand=brand, note=note, actor=actor, verb="created", message=message, data=data
             )
             for note in created
         ],
         batch_size=BATCH_SIZE,
     )
-    return created
+    return len(created)

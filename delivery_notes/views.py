@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,7 +19,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from brands.models import Role
 from brands.permissions import role_required
-from delivery_notes import list_export, selectors
+from delivery_notes import list_export, paging, selectors
 from delivery_notes.csv_columns import COLUMNS, EXAMPLE_ROW, HEADER
 from delivery_notes.downloads import mark_download
 from delivery_notes.forms import (
@@ -92,7 +91,7 @@ def dashboard(request: HttpRequest, brand_slug: str) -> HttpResponse:
 def note_list(request: HttpRequest, brand_slug: str) -> HttpResponse:
     filters = NoteFilterForm(request.GET)
     notes = selectors.with_list_details(selectors.filter_notes(request.GET))
-    page = Paginator(notes, filters.page_size()).get_page(request.GET.get("page"))
+    page = paging.note_page(notes, request.GET, filters.page_size())
     announcement_id = filters.announcement_id()
     return render(
         request,
@@ -104,6 +103,7 @@ def note_list(request: HttpRequest, brand_slug: str) -> HttpResponse:
             "announcement": selectors.announcement(announcement_id),
             "query": request.GET.urlencode(),
             "can_edit": _can_edit(request),
+            "sort_headers": paging.sort_headers(page.sort),
         },
     )
 

@@ -7,9 +7,10 @@ parser). The runner:
   run a dead worker left "Running" is marked Interrupted by the next one;
 - reads the listing through `ListingReader`, which returns every shipment created since the
   cursor whatever the platform's order or paging, or fails the run with a reason;
-- applies each shipment in its own transaction through `record_shipment` (idempotent by
-  external_id); a shipment it recorded before and sees again in the trailing window has its
-  tracking numbers, carrier, service and ship date brought up to date, or is voided;
+- applies each page's new shipments in one transaction through `record_shipments` (a constant
+  handful of queries a page, idempotent by external_id; `sync_pages`); a shipment it recorded
+  before and sees again in the trailing window has its tracking numbers, carrier, service and
+  ship date brought up to date, or is voided;
 - moves the cursor (the newest `created_at` handled) only after a complete read, never past a
   shipment still waiting for a tracking number; the next run starts `OVERLAP` before it;
 - turns failures into a run log, one "failing" email after N failed runs in a row, one
@@ -24,18 +25,15 @@ import logging
 import random
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from enum import Enum
 from typing import Any, Protocol
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from brands.leases import LeaseLost, RowLease
 from brands.scoping import brand_task_scope, scopes_disabled
-from delivery_notes.models import DeliveryNote, Shipment
-from delivery_notes.services import record_shipment, update_shipment, void_shipment
+from delivery_notes.models import DeliveryNote
 from integrations import announcements, notices
 from integrations.http import AuthRejected, PlatformError, RateLimited, TransientPlatformError
 from integrations.listing import Listed, ListingReader, Window
@@ -49,6 +47,7 @@ from integrations.models import (
 )
 from integrations.records import MalformedShipment, PlatformShipment
 from integrations.registry import get_platform
+from integrations.sync_pages import PageWriter, Result
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +58,8 @@ HEARTBEAT = timedelta(seconds=20)
 #: Each run re-reads this much before the cursor: late-visible shipments are not missed, and a
 #: label voided or re-printed on the platform within this window is applied to its note.
 OVERLAP = timedelta(hours=48)
+#: Stored unmatched shipments retried per transaction (their notes appeared since).
+RETRY_PAGE = 500
 #: What a run reads again once it holds the lease (another run or an admin may have changed it).
 LEASED_FIELDS = (
     "is_active",
@@ -85,24 +86,11 @@ class ShipmentSource(Protocol):
     def close(self) -> None: ...
 
 
-class Result(Enum):
-    APPLIED = "applied"
-    CHANGED = "changed"  # a recorded shipment corrected or voided
-    UNMATCHED = "unmatched"
-    SKIPPED = "skipped"  # voided, test, malformed, or never got a tracking number
-    PENDING = "pending"  # no tracking number yet: hold the cursor
-    KNOWN = "known"  # seen before, unchanged: nothing to do
-
-
 def sync_lease(integration: Integration) -> RowLease:
     """The brand's sync lease for this platform."""
     return RowLease(
         Integration, integration.pk, field="sync_locked_until", duration=LEASE, heartbeat=HEARTBEAT
     )
-
-
-def _fit(value: str, model, field: str) -> str:
-    return value[: model._meta.get_field(field).max_length]
 
 
 class SyncRunner:
@@ -113,6 +101,9 @@ class SyncRunner:
         self.source = source
         self.spec = get_platform(integration.platform)
         self.lease = sync_lease(integration)
+        self.writer = PageWriter(
+            integration, self.spec.display_name, on_recorded=self.spec.on_shipment_recorded
+        )
 
     # --- the run --------------------------------------------------------------------------
 
@@ -212,11 +203,16 @@ class SyncRunner:
         for batch in reader.pages(self._since()):
             run.fetched += len(batch)
             shipments = self._readable(batch, run)
-            recorded = self._recorded([shipment.external_id for shipment, _raw in shipments])
-            for shipment, raw in shipments:
-                self.lease.beat()
-                known = recorded.get(shipment.external_id)
-                result = self._revisit(known, shipment) if known else self.apply(shipment, raw)
+            recorded = self.writer.recorded([shipment.external_id for shipment, _raw in shipments])
+            outcomes = []
+            new = [(s, raw) for s, raw in shipments if s.external_id not in recorded]
+            for shipment, _raw in shipments:
+                if known := recorded.get(shipment.external_id):
+                    self.lease.beat()
+                    outcomes.append((shipment, self.writer.revisit(known, shipment)))
+            self.lease.beat()
+            outcomes += zip((s for s, _raw in new), self.writer.apply(new), strict=True)
+            for shipment, result in outcomes:
                 self._count(run, result)
                 if result is Result.PENDING:
                     pending = min(pending or shipment.created_at, shipment.created_at)
@@ -246,15 +242,6 @@ class SyncRunner:
             run.skipped += 1
         return readable
 
-    def _recorded(self, external_ids: Sequence[str]) -> dict[str, Shipment]:
-        """The shipments of this page Hakobu already recorded (one query a page)."""
-        return {
-            shipment.external_id: shipment
-            for shipment in Shipment.objects.filter(
-                platform=self.integration.platform, external_id__in=external_ids
-            ).select_related("note")
-        }
-
     def _advance_cursor(self, settled: datetime | None, pending: datetime | None) -> None:
         """Forward to the newest settled shipment, but never beyond one still pending."""
         current = self.integration.sync_cursor
@@ -281,79 +268,16 @@ class SyncRunner:
         elif result is Result.SKIPPED:
             run.skipped += 1
 
-    # --- one shipment ---------------------------------------------------------------------
-
-    def apply(self, shipment: PlatformShipment, raw: Any) -> Result:
-        """Write one shipment (its own transaction); only ever to a note of this brand."""
-        if not shipment.live:
-            return Result.SKIPPED
-        if not shipment.has_tracking:
-            hold = timedelta(days=settings.INTEGRATION_PENDING_HOLD_DAYS)
-            return Result.SKIPPED if shipment.created_at < timezone.now() - hold else Result.PENDING
-        if len(shipment.external_id) > Shipment._meta.get_field("external_id").max_length:
-            logger.warning("%s shipment id too long, skipped", self.spec.display_name)
-            return Result.SKIPPED
-        with transaction.atomic():
-            note = (
-                DeliveryNote.objects.filter(number=shipment.reference).first()
-                if shipment.reference
-                else None
-            )
-            if note is None:
-                return self._unmatched(shipment, raw)
-            recorded = record_shipment(
-                note,
-                platform=self.integration.platform,
-                external_id=shipment.external_id,
-                carrier=_fit(shipment.carrier, Shipment, "carrier"),
-                service=_fit(shipment.service, Shipment, "service"),
-                tracking_numbers=shipment.tracking_numbers,
-                shipped_on=shipment.ship_date,
-                cost=shipment.cost,
-                lines=dict(shipment.lines) if shipment.lines else None,
-            )
-            UnmatchedShipment.objects.filter(
-                integration=self.integration, external_id=shipment.external_id
-            ).delete()
-            if recorded is not None and self.spec.on_shipment_recorded is not None:
-                self.spec.on_shipment_recorded(self.integration, recorded, raw)
-        return Result.KNOWN if recorded is None else Result.APPLIED
+    # --- one shipment outside a run -------------------------------------------------------
 
     def apply_one(self, shipment: PlatformShipment, raw: Any) -> Result:
         """One shipment heard of outside a run (a webhook): recorded, updated or voided as a
         run would. Idempotent: the run that sees it later finds it known."""
-        known = self._recorded([shipment.external_id]).get(shipment.external_id)
-        return self._revisit(known, shipment) if known else self.apply(shipment, raw)
-
-    def _revisit(self, recorded: Shipment, shipment: PlatformShipment) -> Result:
-        """A shipment recorded earlier, seen again: void it, bring it up to date, or nothing."""
-        if not shipment.live:
-            void_shipment(recorded)
-            return Result.CHANGED
-        if not shipment.has_tracking:
-            return Result.KNOWN  # numbers never disappear from a live label: keep what we have
-        now = {
-            "carrier": _fit(shipment.carrier, Shipment, "carrier"),
-            "service": _fit(shipment.service, Shipment, "service"),
-            "tracking_numbers": list(shipment.tracking_numbers),
-            "shipped_on": shipment.ship_date or recorded.shipped_on,
-        }
-        if all(getattr(recorded, name) == value for name, value in now.items()):
-            return Result.KNOWN  # the usual case in the trailing window: no query
-        return Result.CHANGED if update_shipment(recorded, **now) else Result.KNOWN
-
-    def _unmatched(self, shipment: PlatformShipment, raw: Any) -> Result:
-        _row, created = UnmatchedShipment.objects.get_or_create(
-            integration=self.integration,
-            external_id=shipment.external_id,
-            defaults={
-                "brand_id": self.integration.brand_id,
-                "reference": _fit(shipment.reference, UnmatchedShipment, "reference"),
-                "tracking_numbers": list(shipment.tracking_numbers),
-                "payload": raw if isinstance(raw, dict) else {},
-            },
-        )
-        return Result.UNMATCHED if created else Result.KNOWN
+        known = self.writer.recorded([shipment.external_id]).get(shipment.external_id)
+        if known is not None:
+            return self.writer.revisit(known, shipment)
+        (result,) = self.writer.apply([(shipment, raw)])
+        return result
 
     def _retry_unmatched(self, run: SyncRun) -> None:
         """A note created after its shipment was seen: match the stored shipment now."""
@@ -361,12 +285,21 @@ class SyncRunner:
             integration=self.integration,
             reference__in=DeliveryNote.objects.values("number"),
         )
-        for row in waiting:
+        page = []
+        for row in waiting.iterator():
             try:
-                shipment = self.source.parse(row.payload)
+                page.append((self.source.parse(row.payload), row.payload))
             except MalformedShipment:
                 continue
-            self._count(run, self.apply(shipment, row.payload))
+            if len(page) >= RETRY_PAGE:
+                self._retry_page(run, page)
+                page = []
+        self._retry_page(run, page)
+
+    def _retry_page(self, run: SyncRun, page: list[tuple[PlatformShipment, Any]]) -> None:
+        self.lease.beat()
+        for result in self.writer.apply(page):
+            self._count(run, result)
 
     # --- outcomes -------------------------------------------------------------------------
 

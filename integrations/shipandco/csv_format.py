@@ -163,3 +163,10 @@ class RowEncoder:
     def row(self, cells: Mapping[str, str]) -> bytes:
         """One row; `cells` must have gone through `prepare_cells` (strict encoding)."""
         return self._encode([cells.get(column, "") for column in HEADER])
+
+    def rows(self, rows: list[Mapping[str, str]]) -> bytes:
+        """Several rows (a note's) in one encode: the export's hot path."""
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        self._writer.writerows([cells.get(column, "") for column in HEADER] for cells in rows)
+        return self._buffer.getvalue().encode(self._codec)

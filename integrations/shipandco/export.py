@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import tempfile
 import zoneinfo
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import IO, Any
@@ -35,10 +35,11 @@ from brands.leases import LeaseLost, RowLease
 from brands.models import Brand, User
 from brands.scoping import scopes_disabled
 from delivery_notes import activity
+from delivery_notes.bulk import log_activities_in, move_notes_in
 from delivery_notes.models import DeliveryNote, ShippingStatus
-from delivery_notes.services import log_activities, move_notes, remaining_quantities
 from integrations.models import ConnectionStatus, Integration
-from integrations.shipandco import SHIPANDCO, csv_format
+from integrations.shipandco import SHIPANDCO, csv_format, export_rows
+from integrations.shipandco.export_rows import ExportNote
 from integrations.shipandco.models import CsvExport, CsvExportNote, SkipReason
 
 logger = logging.getLogger(__name__)
@@ -48,8 +49,7 @@ ACTIVITY_VERB = "shipandco_export"
 LEASE = timedelta(minutes=10)
 # Progress (and the lease) is saved at most this often; the progress page polls it.
 HEARTBEAT = timedelta(seconds=1)
-PROGRESS_EVERY = 50  # notes between progress updates (what the progress page polls)
-CHUNK_SIZE = 200  # notes fetched (with their lines) per query
+PROGRESS_EVERY = 2000  # notes between progress updates (what the progress page polls)
 BATCH_SIZE = 500  # ids per `IN (...)` query, well below every database's parameter limit
 
 
@@ -70,32 +70,41 @@ def export_filename(brand: Brand, moment: datetime) -> str:
     return f"shipandco-{brand.slug}-{local:%Y%m%d-%H%M%S}.csv"
 
 
-def _batches(items: Sequence[Any], size: int = BATCH_SIZE) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 def create_export(
     *, brand: Brand, user: User, notes: QuerySet[DeliveryNote], encoding: str
 ) -> CsvExport | None:
-    """Record a pending export of `notes` (in their list order); None when nothing is selected."""
+    """Record a pending export of `notes` (in their list order); None when nothing is selected.
+
+    The ids stream from the database in batches (a selection of 100,000 notes is never a list
+    of 100,000 objects); only the set of ids seen is kept, to drop repeats.
+    """
     now = timezone.now()
-    note_ids = list(dict.fromkeys(notes.values_list("pk", flat=True)))
-    if not note_ids:
-        return None
+    ids = notes.values_list("pk", flat=True).iterator(chunk_size=BATCH_SIZE)
+    seen: set[int] = set()
     with transaction.atomic():
         export = CsvExport.objects.create(
             brand=brand,
             created_by=user,
             created_at=now,
             encoding=encoding,
-            total_notes=len(note_ids),
+            total_notes=0,
             filename=export_filename(brand, now),
         )
-        CsvExportNote.objects.bulk_create(
-            (CsvExportNote(brand=brand, export=export, note_id=pk) for pk in note_ids),
-            batch_size=BATCH_SIZE,
-        )
+        batch: list[CsvExportNote] = []
+        for pk in ids:
+            if pk in seen:
+                continue
+            seen.add(pk)
+            batch.append(CsvExportNote(brand=brand, export=export, note_id=pk))
+            if len(batch) >= BATCH_SIZE:
+                CsvExportNote.objects.bulk_create(batch)
+                batch = []
+        CsvExportNote.objects.bulk_create(batch)
+        if not seen:
+            transaction.set_rollback(True)
+            return None
+        export.total_notes = len(seen)
+        export.save(update_fields=["total_notes"])
     return export
 
 
@@ -107,7 +116,7 @@ def runs_inline(export: CsvExport) -> bool:
 # --- choosing what to write ------------------------------------------------------------------
 
 
-def skip_reason(note: DeliveryNote) -> str:
+def skip_reason(note: ExportNote) -> str:
     """Why Ship&co could not ship this note from the CSV ("" when it can)."""
     if note.status == ShippingStatus.CANCELLED:
         return SkipReason.CANCELLED
@@ -126,20 +135,18 @@ def skip_reason(note: DeliveryNote) -> str:
     return ""
 
 
-def quantities_to_ship(note: DeliveryNote) -> dict[int, int]:
-    """Line id -> pieces to put in the CSV: what has not left yet (uses prefetched lines)."""
-    if note.status == ShippingStatus.PARTIALLY_SHIPPED:
-        return remaining_quantities(note)
-    return {line.id: line.quantity for line in note.lines.all() if line.quantity > 0}
+def quantities_to_ship(note: ExportNote) -> dict[int, int]:
+    """Line id -> pieces to put in the CSV: what has not left yet."""
+    return note.quantities_to_ship()
 
 
 def note_rows(
-    note: DeliveryNote, quantities: dict[int, int], encoding: str
+    note: ExportNote, quantities: dict[int, int], encoding: str
 ) -> tuple[list[dict[str, str]], list[dict[str, Any]]]:
     """One row per line still to ship, each repeating the order columns; plus the warnings."""
     order, issues = csv_format.prepare_cells(csv_format.order_cells(note), encoding)
     rows = []
-    for line in note.lines.all():
+    for line in note.lines:
         quantity = quantities.get(line.id, 0)
         if quantity <= 0:
             continue
@@ -156,10 +163,19 @@ def note_rows(
 
 @dataclass
 class _Outcome:
-    exported_ids: list[int] = field(default_factory=list)
-    skipped: dict[int, str] = field(default_factory=dict)
+    exported: int = 0
     warnings: list[dict[str, Any]] = field(default_factory=list)
     rows: int = 0
+    #: skip reasons not yet written to the export's entries (flushed every BATCH_SIZE)
+    skipped: dict[int, str] = field(default_factory=dict)
+
+    def flush_skipped(self, export: CsvExport) -> None:
+        """Store the skip reasons met so far on the entries: the selection stays in the
+        database, so a 100,000-note export holds no list of ids in memory."""
+        for reason in set(self.skipped.values()):
+            ids = [pk for pk, why in self.skipped.items() if why == reason]
+            CsvExportNote.objects.filter(export=export, note_id__in=ids).update(skip_reason=reason)
+        self.skipped.clear()
 
 
 def _claim(export_id: int) -> RowLease | None:
@@ -181,13 +197,8 @@ def _claim(export_id: int) -> RowLease | None:
     return lease if claimed else None
 
 
-def _selected_notes(export: CsvExport) -> Iterable[DeliveryNote]:
-    return (
-        DeliveryNote.objects.filter(shipandco_export_entries__export=export)
-        .order_by("shipandco_export_entries__id")
-        .prefetch_related("lines")
-        .iterator(chunk_size=CHUNK_SIZE)
-    )
+def _selected_notes(export: CsvExport) -> Iterable[ExportNote]:
+    return export_rows.selected_notes(export)
 
 
 def _write_rows(export: CsvExport, lease: RowLease, out: IO[bytes]) -> _Outcome:
@@ -202,18 +213,17 @@ def _write_rows(export: CsvExport, lease: RowLease, out: IO[bytes]) -> _Outcome:
             reason = SkipReason.NOTHING_LEFT
         if reason:
             outcome.skipped[note.pk] = reason
+            if len(outcome.skipped) >= BATCH_SIZE:
+                outcome.flush_skipped(export)
         else:
             rows, warnings = note_rows(note, quantities, export.encoding)
-            for row in rows:
-                out.write(encoder.row(row))
+            out.write(encoder.rows(rows))
             outcome.rows += len(rows)
             outcome.warnings += warnings
-            outcome.exported_ids.append(note.pk)
-        # Prefetched lines point back at their note: a reference cycle that only a full garbage
-        # collection frees, so memory would grow with the export. Break it once the note is done.
-        note._prefetched_objects_cache.clear()
+            outcome.exported += 1
         if processed % PROGRESS_EVERY == 0:
             lease.beat(processed_notes=processed)  # at most every HEARTBEAT; LeaseLost if taken
+    outcome.flush_skipped(export)
     return outcome
 
 
@@ -221,22 +231,17 @@ def _finish(export: CsvExport, lease: RowLease, outcome: _Outcome) -> None:
     """Mark the export done and move its notes, all in one transaction, while still ours."""
     with transaction.atomic():
         lease.lock()
-        for reason in set(outcome.skipped.values()):
-            ids = [pk for pk, why in outcome.skipped.items() if why == reason]
-            for batch in _batches(ids):
-                CsvExportNote.objects.filter(export=export, note_id__in=batch).update(
-                    skip_reason=reason
-                )
-        move_notes(
+        exported = CsvExportNote.objects.filter(export=export, skip_reason="").values("note_id")
+        move_notes_in(
             export.brand,
-            outcome.exported_ids,
+            exported,
             from_status=ShippingStatus.UNSHIPPED,
             to_status=ShippingStatus.SHIPPING_REQUESTED,
             actor=export.created_by,
         )
-        log_activities(
+        log_activities_in(
             export.brand,
-            outcome.exported_ids,
+            exported,
             ACTIVITY_VERB,
             actor=export.created_by,
             data={"export_id": export.pk, "file": export.filename},
@@ -245,7 +250,7 @@ def _finish(export: CsvExport, lease: RowLease, outcome: _Outcome) -> None:
             status=CsvExport.Status.DONE,
             finished_at=timezone.now(),
             processed_notes=export.total_notes,
-            exported_notes=len(outcome.exported_ids),
+            exported_notes=outcome.exported,
             row_count=outcome.rows,
             warnings=outcome.warnings,
             file=export.file.name or "",
@@ -268,7 +273,7 @@ def run_export(export_id: int, *, retryable: tuple[type[Exception], ...] = ()) -
     try:
         with tempfile.TemporaryFile() as out:
             outcome = _write_rows(export, lease, out)
-            if outcome.exported_ids:
+            if outcome.exported:
                 out.seek(0)
                 export.file.save(export.filename, File(out), save=False)
         try:

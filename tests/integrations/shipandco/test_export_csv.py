@@ -312,7 +312,7 @@ def test_a_failure_while_finishing_changes_no_note_and_keeps_no_file(
         return set(default_storage.listdir(folder)[1]) if default_storage.exists(folder) else set()
 
     before = stored_files()
-    monkeypatch.setattr(services, "log_activities", flaky_log_activities)
+    monkeypatch.setattr(services, "log_activities_in", flaky_log_activities)
     export = run(brand, staff_member.user, notes)
 
     assert export.status == CsvExport.Status.FAILED

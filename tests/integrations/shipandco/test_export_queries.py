@@ -74,3 +74,42 @@ def test_written_notes_are_freed_at_once_not_by_the_garbage_collector(
         gc.enable()
     assert len(alive) == 5
     assert still_alive == []
+
+
+def test_a_note_shipped_while_the_file_was_written_keeps_its_status(
+    brand, other_brand, staff_member, monkeypatch
+):
+    """The notes move in one set-based statement that re-checks each status under its lock:
+    one shipped meanwhile stays Shipped and gets no status entry; no other brand is touched."""
+    with scopes_disabled():
+        first, second = (note_with_lines(brand, number=f"RACE-{i}") for i in range(2))
+        foreign = note_with_lines(other_brand, number="RACE-0")
+    write = services._write_rows
+
+    def shipped_meanwhile(*args, **kwargs):
+        outcome = write(*args, **kwargs)
+        with scopes_disabled():
+            DeliveryNote.objects.filter(pk=second.pk).update(status=ShippingStatus.SHIPPED)
+        return outcome
+
+    monkeypatch.setattr(services, "_write_rows", shipped_meanwhile)
+    with brand_scope(brand):
+        export = services.create_export(
+            brand=brand,
+            user=staff_member.user,
+            notes=DeliveryNote.objects.filter(pk__in=[first.pk, second.pk]),
+            encoding=CsvExport.Encoding.UTF8,
+        )
+        assert services.run_export(export.pk).exported_notes == 2
+    with scopes_disabled():
+        statuses = dict(DeliveryNote.objects.values_list("pk", "status"))
+        moves = list(Activity.objects.filter(verb="status").values_list("note_id", flat=True))
+        exported = Activity.objects.filter(verb=services.ACTIVITY_VERB)
+        assert sorted(exported.values_list("note_id", flat=True)) == [first.pk, second.pk]
+        assert {a.brand_id for a in exported} == {brand.pk}
+    assert statuses == {
+        first.pk: ShippingStatus.SHIPPING_REQUESTED,
+        second.pk: ShippingStatus.SHIPPED,
+        foreign.pk: ShippingStatus.UNSHIPPED,
+    }
+    assert moves == [first.pk]
