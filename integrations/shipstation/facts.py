@@ -304,6 +304,26 @@ V2_LABELS_PATH = "labels"
 V2_FULFILLMENTS_PATH = "fulfillments"
 #: A fulfillment's external id in Hakobu, kept apart from label ids.
 FULFILLMENT_ID_PREFIX = "fulfillment-"
+# A fulfillment's fields per version (UNCERTAIN: the public clients' shapes). `carrier` lists
+# fields tried in turn.
+V1_FULFILLMENT_FIELDS = {
+    "id": "fulfillmentId",
+    "created": "createDate",
+    "reference": "orderNumber",
+    "tracking": "trackingNumber",
+    "carrier": ("carrierCode",),
+    "service": "fulfillmentServiceCode",
+    "ship_date": "shipDate",
+}
+V2_FULFILLMENT_FIELDS = {
+    "id": "fulfillment_id",
+    "created": "created_at",
+    "reference": "shipment_number",
+    "tracking": "tracking_number",
+    "carrier": ("fulfillment_provider_code", "fulfillment_carrier_friendly_name"),
+    "service": "fulfillment_service_code",
+    "ship_date": "ship_date",
+}
 V2_PAGE_SIZE = 500  # UNCERTAIN maximum (none documented; default 25)
 V2_CANCELLED_STATUS = "cancelled"  # shipment_status (confirmed)
 V2_DEAD_LABEL_STATUSES = ("voided", "error")  # label_status that never ships goods (confirmed)

@@ -183,46 +183,26 @@ def _fulfillment_id(value: object) -> str:
     return f"{facts.FULFILLMENT_ID_PREFIX}{text}" if text else ""
 
 
-def parse_v1_fulfillment(item: dict[str, Any]) -> PlatformShipment:
-    """A V1 fulfillment: an order marked shipped without a label; it ships the whole note."""
-    external_id = _fulfillment_id(item.get("fulfillmentId"))
+def parse_fulfillment(
+    item: dict[str, Any], fields: Mapping[str, Any], naive_zone: tzinfo = UTC
+) -> PlatformShipment:
+    """A fulfillment (an order marked shipped without a label; it ships the whole note), read
+    through its version's field names (facts.V1_FULFILLMENT_FIELDS / V2_FULFILLMENT_FIELDS)."""
+    external_id = _fulfillment_id(item.get(fields["id"]))
     if not external_id:
-        raise MalformedShipment("a fulfillment has no fulfillmentId")
-    created = parse_moment(item.get("createDate"), _PACIFIC)
+        raise MalformedShipment(f"a fulfillment has no {fields['id']}")
+    created = parse_moment(item.get(fields["created"]), naive_zone)
     if created is None:
-        raise MalformedShipment("a fulfillment has no readable createDate", external_id)
-    tracking = _text(item.get("trackingNumber"))
+        raise MalformedShipment(f"a fulfillment has no readable {fields['created']}", external_id)
+    tracking = _text(item.get(fields["tracking"]))
+    carrier = next((c for c in (_text(item.get(f)) for f in fields["carrier"]) if c), "")
     return PlatformShipment(
         external_id=external_id,
-        reference=_text(item.get("orderNumber")),
-        carrier=_text(item.get("carrierCode")),
-        service=_text(item.get("fulfillmentServiceCode")),
-        tracking_numbers=(tracking,) if tracking else (),
-        ship_date=_day(item.get("shipDate")),
-        cancelled=bool(item.get("voided")),
-        created_at=created,
-    )
-
-
-def parse_v2_fulfillment(item: dict[str, Any]) -> PlatformShipment:
-    """A V2 fulfillment (see facts: its fields are uncertain)."""
-    external_id = _fulfillment_id(item.get("fulfillment_id"))
-    if not external_id:
-        raise MalformedShipment("a fulfillment has no fulfillment_id")
-    created = parse_moment(item.get("created_at"))
-    if created is None:
-        raise MalformedShipment("a fulfillment has no readable created_at", external_id)
-    tracking = _text(item.get("tracking_number"))
-    carrier = _text(item.get("fulfillment_provider_code")) or _text(
-        item.get("fulfillment_carrier_friendly_name")
-    )
-    return PlatformShipment(
-        external_id=external_id,
-        reference=_text(item.get("shipment_number")),
+        reference=_text(item.get(fields["reference"])),
         carrier=carrier,
-        service=_text(item.get("fulfillment_service_code")),
+        service=_text(item.get(fields["service"])),
         tracking_numbers=(tracking,) if tracking else (),
-        ship_date=_day(item.get("ship_date")),
+        ship_date=_day(item.get(fields["ship_date"])),
         cancelled=bool(item.get("voided")),
         created_at=created,
     )
@@ -296,8 +276,8 @@ class V1ShipmentSource(_TwoListings):
         return self.client.shipments(params)
 
     def parse(self, item: Any) -> PlatformShipment:
-        if isinstance(item, dict) and "fulfillmentId" in item:
-            return parse_v1_fulfillment(item)
+        if isinstance(item, dict) and facts.V1_FULFILLMENT_FIELDS["id"] in item:
+            return parse_fulfillment(item, facts.V1_FULFILLMENT_FIELDS, _PACIFIC)
         return parse_v1_shipment(item)
 
     def close(self) -> None:
@@ -355,8 +335,8 @@ class V2LabelSource(_TwoListings):
             label["shipment_number"] = self._numbers[shipment_id]
 
     def parse(self, item: Any) -> PlatformShipment:
-        if isinstance(item, dict) and "fulfillment_id" in item:
-            return parse_v2_fulfillment(item)
+        if isinstance(item, dict) and facts.V2_FULFILLMENT_FIELDS["id"] in item:
+            return parse_fulfillment(item, facts.V2_FULFILLMENT_FIELDS)
         return parse_v2_label(item)
 
     def close(self) -> None:
