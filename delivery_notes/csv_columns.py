@@ -147,7 +147,7 @@ COLUMNS: tuple[Column, ...] = (
         L,
         Kind.TEXT,
         "TOTE-NAT",
-        _("A SKU of the catalogue fills an empty name and weight from its product."),
+        _("A SKU of the catalogue fills an empty name, weight and location from its product."),
     ),
     Column(
         "item_name",

@@ -291,8 +291,8 @@ class _Parser:
             self.error(row, column.header, error_text(exc))
 
     def fill_from_catalogue(self) -> None:
-        """Lines with a catalogue SKU link to its product and take an empty name and weight
-        from it; a line with neither a name nor a known SKU is an error."""
+        """Lines with a catalogue SKU link to its product and take an empty name, weight and
+        location from it; a line with neither a name nor a known SKU is an error."""
         known = products_by_sku({line["sku"] for _row, line in self.line_rows if line.get("sku")})
         for row, line in self.line_rows:
             product = known.get(line.get("sku", ""))
@@ -303,6 +303,8 @@ class _Parser:
                     line["name"], filled = product.name, True
                 if "weight_grams" not in line and product.weight_grams:
                     line["weight_grams"], filled = product.weight_grams, True
+                if not line.get("warehouse_location") and product.warehouse_location:
+                    line["warehouse_location"] = product.warehouse_location  # the picking list's
                 self.filled_lines += filled
             elif not line.get("name"):
                 self.error(

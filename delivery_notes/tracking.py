@@ -6,6 +6,7 @@ carrier missing from the table is still shown (by its code), just without a trac
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -80,8 +81,19 @@ CARRIERS: dict[str, Carrier] = {
 }
 
 
+#: Other codes for the carriers above (a platform's own, e.g. a carrier account's code),
+#: registered by the platform apps: the code is stored as the platform sent it, and read here.
+_ALIASES: dict[str, str] = {}
+
+
+def add_carrier_aliases(aliases: Mapping[str, str]) -> None:
+    """Let `aliases` ({code: key of CARRIERS}) read as those carriers, with their tracking."""
+    _ALIASES.update({code.lower(): carrier for code, carrier in aliases.items()})
+
+
 def _carrier(code: str) -> Carrier | None:
-    return CARRIERS.get((code or "").strip().lower())
+    code = (code or "").strip().lower()
+    return CARRIERS.get(code) or CARRIERS.get(_ALIASES.get(code, ""))
 
 
 def tracking_url(carrier: str, number: str) -> str | None:

@@ -187,6 +187,7 @@ CACHES = {
 }
 
 # Celery: filesystem broker by default (no server needed); Redis when REDIS_URL is set.
+FS_BROKER_TRANSPORT = "config.fs_broker:Transport"
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
 if CELERY_BROKER_URL == "filesystem://":
     _broker_dir = VAR_DIR / "celery" / "broker"
@@ -199,6 +200,7 @@ if CELERY_BROKER_URL == "filesystem://":
     }
     # kombu's filesystem transport does not create its folders; any process may enqueue first.
     _broker_dir.mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT = FS_BROKER_TRANSPORT  # messages renamed in whole (config/fs_broker.py)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_ACKS_LATE = True

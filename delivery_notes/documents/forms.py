@@ -21,7 +21,7 @@ class PrintForm(forms.Form):
         label=_("Document"),
         choices=DocumentJob.Kind.choices,
         initial=DocumentJob.Kind.DELIVERY_NOTES,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
     document_language = forms.ChoiceField(
         label=_("Language of the delivery note"),
@@ -33,7 +33,7 @@ class PrintForm(forms.Form):
             ),
         ],
         initial=LANGUAGE_BRAND,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
     document_gift = forms.BooleanField(
         label=_("Gift variant: no prices on gifts"),

@@ -19,6 +19,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
 from brands.models import Brand
@@ -28,7 +29,7 @@ from delivery_notes.documents.sources import remaining_quantities
 from delivery_notes.models import DeliveryNote
 
 TICK_SIZE = 4 * mm
-SKU_FITS = 18  # characters of a SKU that fit its column unwrapped
+CELL_PADDING = 6  # points left and right of a table cell (reportlab's default)
 NOTES_PER_ROW = 24  # "DN-00012 ×2" references in one table row (a row cannot split)
 LINE_GRID = (0.75, 0.75, 0.75)
 LOCATION_FILL = (0.9, 0.9, 0.9)
@@ -172,6 +173,15 @@ def _rows_tables(rows: list[PickRow], styles: Styles) -> list[Flowable]:
     return tables
 
 
+def _sku_cell(sku: str, styles: Styles) -> str | Flowable:
+    """The SKU as plain text when it fits its column (measured: counting characters let a
+    17-character SKU run over the name), else as a paragraph that wraps."""
+    room = COLUMN_WIDTHS[1] - 2 * CELL_PADDING
+    if stringWidth(sku, styles.font, styles.body.fontSize) <= room:
+        return sku
+    return text(sku, styles.body)
+
+
 def _location_table(location: str, rows: list[PickRow], styles: Styles) -> Table:
     """A location's items; its title is kept with the first item, an item with its continuation
     rows (the notes of an item on many notes), so no page splits them apart."""
@@ -195,8 +205,15 @@ def _location_table(location: str, rows: list[PickRow], styles: Styles) -> Table
             if index:
                 data.append(["", "", "", "", notes])
             else:
-                sku = row.sku if len(row.sku) <= SKU_FITS else text(row.sku, styles.body)
-                data.append([TickBox(), sku, name, text(row.quantity, styles.quantity), notes])
+                data.append(
+                    [
+                        TickBox(),
+                        _sku_cell(row.sku, styles),
+                        name,
+                        text(row.quantity, styles.quantity),
+                        notes,
+                    ]
+                )
         last = len(data) - 1
         keep_from = 0 if first == 1 else first
         commands += [

@@ -8,4 +8,7 @@ class ShipstationConfig(AppConfig):
     verbose_name = _("ShipStation")
 
     def ready(self) -> None:
-        from integrations.shipstation import platform  # noqa: F401  (registers ShipStation)
+        from delivery_notes.tracking import add_carrier_aliases
+        from integrations.shipstation import facts, platform  # noqa: F401  (registers ShipStation)
+
+        add_carrier_aliases(facts.CARRIER_CODE_ALIASES)

@@ -136,6 +136,14 @@ KNOWN_CARRIERS = (
     "Asendia",
     OTHER_CARRIER,
 )
+# likely: ShipStation's carrier codes (V1 carrierCode, V2 carrier_code) of carriers Hakobu knows
+# by another code; read as those carriers (name, tracking link), stored as ShipStation sent them
+CARRIER_CODE_ALIASES = {
+    "dhl_express_worldwide": "dhl",
+    "dhl_express": "dhl",
+    "ups_walleted": "ups",
+    "fedex_walleted": "fedex",
+}
 # UNCERTAIN: no Japanese carrier is known to be in ShipStation's list; Yamato, Sagawa or Japan
 # Post most likely arrive as `Other` (the label's service or tracking number then tells which)
 JAPANESE_CARRIERS_ARRIVE_AS = OTHER_CARRIER
