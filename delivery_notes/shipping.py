@@ -2,7 +2,9 @@
 
 A sync reads shipments in pages of tens or hundreds; recording each in its own transaction cost
 ~17 queries a shipment. `record_shipments` records a whole page in a constant handful of
-statements, with the guarantees the one-at-a-time path had:
+statements (reads: the notes locked, the known shipments, the lines with what they shipped;
+then on PostgreSQL one data-modifying statement writes shipments, lines, entries and statuses
+from JSON recordsets), with the guarantees the one-at-a-time path had:
 
 - idempotent by platform id: a shipment whose (platform, external_id) is recorded already, or
   whose tracking numbers the note already has from that platform (one label reported by two
@@ -14,7 +16,8 @@ statements, with the guarantees the one-at-a-time path had:
   shipment another worker committed meanwhile is seen; the unique constraint is the last guard;
 - a bad item loses nothing else: when a bulk statement fails, the page is retried one item at a
   time, each in its own savepoint, and the failing item is logged and skipped;
-- resumable: one page is one transaction, and the sync moves its cursor only after the pages.
+- resumable: one page is one transaction (the sync hands over several listing pages at once,
+  `sync.WRITE_BATCH`), and the sync moves its cursor only after the whole listing.
 
 Memory is that of one page: nothing is kept across calls.
 """
