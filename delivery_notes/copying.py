@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection, models
@@ -68,6 +69,47 @@ def copy_rows(model: type[models.Model], rows: Iterable[Mapping[str, Any]]) -> i
             copy.write_row(values)
             count += 1
     return count
+
+
+def _json_ready(field: models.Field):
+    """How a value of `field` goes into JSON so PostgreSQL reads it back exactly."""
+    if isinstance(field, models.DateField | models.DecimalField):  # DateTimeField included
+        return lambda value: (
+            None
+            if value is None
+            else str(value)
+            if isinstance(value, Decimal)
+            else value.isoformat()
+        )
+    return None
+
+
+def json_insert(
+    model: type[models.Model], rows: Sequence[Mapping[str, Any]], *, with_pk: bool = True
+) -> tuple[str, list[Any]]:
+    """(sql, params) of `INSERT INTO <table> (<columns>) SELECT … FROM
+    json_populate_recordset(…)`: any number of rows as one JSON parameter (encoded in C, typed by
+    the table itself), meant as one part of a larger data-modifying WITH statement (a page of
+    shipments written in one round trip). Rows are dicts keyed by attname; a missing value takes
+    the model default, as in `copy_rows`. Without `with_pk` the ids come from the sequence."""
+    fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
+    defaults = _defaults(model)
+    ready = [(f.attname, f.column, _json_ready(f)) for f in fields]
+    records = []
+    for row in rows:
+        record = {}
+        for name, column, convert in ready:
+            value = row[name] if name in row else defaults[name]
+            record[column] = convert(value) if convert else value
+        records.append(record)
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    columns = ", ".join(quote(f.column) for f in fields)
+    sql = (
+        f"INSERT INTO {table} ({columns}) SELECT {columns} "  # noqa: S608 (model metadata)
+        f"FROM json_populate_recordset(NULL::{table}, %s::json)"
+    )
+    return sql, [json.dumps(records, ensure_ascii=False)]
 
 
 def insert_objects(model: type[models.Model], objects: list[models.Model]) -> list[models.Model]:

@@ -36,8 +36,12 @@ class Kind(enum.Enum):
     OPTIONS = "options"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Column:
+    """One column of the format. Compared and hashed by identity (each is defined once here):
+    columns key the parser's per-cell dicts, and a field-wise hash would translate the lazy
+    description on each cell, a Python-level one cost a tenth of a 10,000-row import."""
+
     header: str
     field: str
     level: Level
@@ -48,11 +52,6 @@ class Column:
     minimum: int = 0
     #: The model whose field the column fills; None: the note or its line, by `level`.
     model: type[models.Model] | None = None
-
-    def __hash__(self) -> int:
-        # Columns key the parser's per-cell dicts: hashing every field would translate the lazy
-        # description on each cell (a third of a 10,000-row import's time). Headers are unique.
-        return hash(self.header)
 
     @cached_property  # read for every cell of an import
     def model_field(self) -> models.Field:

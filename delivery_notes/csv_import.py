@@ -177,6 +177,35 @@ def error_text(error: ValidationError) -> str:
     return " ".join(str(message) for message in error.messages)
 
 
+class CellCleaner:
+    """`clean_cell` with a memory: a file repeats the same values row after row (SKUs, names,
+    prefectures, dates, quantities), and a cell's verdict depends only on its column and text,
+    so each distinct (column, text) is converted and validated once per file. Verdicts are
+    values or the error's text; a dict (options) is copied, so no two lines share one."""
+
+    #: Distinct cells remembered (beyond that, cells are checked each time: memory stays bounded).
+    LIMIT = 200_000
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple[str, str], tuple[bool, Any]] = {}
+
+    def __call__(self, column: Column, raw: str) -> Any:
+        """The cleaned value; ValidationError (with the same text each time) when refused."""
+        key = (column.header, raw)
+        verdict = self._seen.get(key)
+        if verdict is None:
+            try:
+                verdict = (True, clean_cell(column, raw))
+            except ValidationError as exc:
+                verdict = (False, error_text(exc))
+            if len(self._seen) < self.LIMIT:
+                self._seen[key] = verdict
+        ok, value = verdict
+        if not ok:
+            raise ValidationError(value)
+        return dict(value) if isinstance(value, dict) else value
+
+
 ErrorSink = Callable[[int, str, str], None]
 
 
@@ -245,6 +274,7 @@ class _Parser:
         self.drafts: dict[str, NoteDraft] = {}
         self.line_rows: list[tuple[int, dict[str, Any]]] = []
         self.filled_lines = 0
+        self.clean = CellCleaner()
 
     def error(self, row: int, column: str, message: str) -> None:
         self.errors.append(RowError(row, column, message))
@@ -255,7 +285,7 @@ class _Parser:
             raw = cells.get(column, "")
             if raw:
                 try:
-                    line[column.field] = clean_cell(column, raw)
+                    line[column.field] = self.clean(column, raw)
                 except ValidationError as exc:
                     self.error(row, column.header, error_text(exc))
             elif column.required:
@@ -286,7 +316,7 @@ class _Parser:
         draft.raw[column.field] = raw
         draft.first_row_of[column.field] = row
         try:
-            draft.values[column.field] = clean_cell(column, raw)
+            draft.values[column.field] = self.clean(column, raw)
         except ValidationError as exc:
             self.error(row, column.header, error_text(exc))
 

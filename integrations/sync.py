@@ -60,6 +60,11 @@ HEARTBEAT = timedelta(seconds=20)
 OVERLAP = timedelta(hours=48)
 #: Stored unmatched shipments retried per transaction (their notes appeared since).
 RETRY_PAGE = 500
+#: Shipments of the listing written together (whole pages, one transaction): a platform's page
+#: (often 100) is sized for its API, and a write's fixed costs (a dozen queries, the commit's
+#: checks) would otherwise be paid that often. A crash loses at most this much work, which the
+#: next run reads again (the cursor moves only after the whole listing).
+WRITE_BATCH = 500
 #: What a run reads again once it holds the lease (another run or an admin may have changed it).
 LEASED_FIELDS = (
     "is_active",
@@ -192,35 +197,53 @@ class SyncRunner:
         return self.source.fetch_page(window, page)
 
     def _pull(self, run: SyncRun) -> None:
-        settled: datetime | None = None  # newest created_at handled
-        pending: datetime | None = None  # oldest created_at still waiting for tracking
         reader = ListingReader(
             self._fetch,
             self.source.parse,
             platform_name=self.spec.display_name,
             first_page=self.source.first_page,
         )
-        for batch in reader.pages(self._since()):
-            run.fetched += len(batch)
-            shipments = self._readable(batch, run)
-            recorded = self.writer.recorded([shipment.external_id for shipment, _raw in shipments])
-            outcomes = []
-            new = [(s, raw) for s, raw in shipments if s.external_id not in recorded]
-            for shipment, _raw in shipments:
-                if known := recorded.get(shipment.external_id):
-                    self.lease.beat()
-                    outcomes.append((shipment, self.writer.revisit(known, shipment)))
-            self.lease.beat()
-            outcomes += zip((s for s, _raw in new), self.writer.apply(new), strict=True)
-            for shipment, result in outcomes:
-                self._count(run, result)
-                if result is Result.PENDING:
-                    pending = min(pending or shipment.created_at, shipment.created_at)
-                else:
-                    settled = max(settled or shipment.created_at, shipment.created_at)
-            run.save(update_fields=["fetched", "applied", "changed", "unmatched", "skipped"])
+        self._settled: datetime | None = None  # newest created_at handled
+        self._pending: datetime | None = None  # oldest created_at still waiting for tracking
+        buffered: list[tuple[PlatformShipment, Any]] = []
+        try:
+            for batch in reader.pages(self._since()):
+                run.fetched += len(batch)
+                buffered += self._readable(batch, run)
+                if len(buffered) >= WRITE_BATCH:
+                    self._write(buffered, run)
+                    buffered = []
+        except PlatformError:
+            # A page the platform failed to give: what was read before it is still recorded
+            # (as a page-by-page write would have), the cursor stays, the run fails.
+            self._write(buffered, run)
+            raise
+        self._write(buffered, run)
         # Only now is everything since the cursor known to be read.
-        self._advance_cursor(settled, pending)
+        self._advance_cursor(self._settled, self._pending)
+
+    def _write(self, shipments: list[tuple[PlatformShipment, Any]], run: SyncRun) -> None:
+        """Apply a batch of the listing (whole pages, about WRITE_BATCH shipments) in one go."""
+        if not shipments:
+            run.save(update_fields=["fetched", "skipped"])
+            return
+        recorded = self.writer.recorded([shipment.external_id for shipment, _raw in shipments])
+        outcomes = []
+        new = [(s, raw) for s, raw in shipments if s.external_id not in recorded]
+        for shipment, _raw in shipments:
+            if known := recorded.get(shipment.external_id):
+                self.lease.beat()
+                outcomes.append((shipment, self.writer.revisit(known, shipment)))
+        self.lease.beat()
+        outcomes += zip((s for s, _raw in new), self.writer.apply(new), strict=True)
+        for shipment, result in outcomes:
+            self._count(run, result)
+            created = shipment.created_at
+            if result is Result.PENDING:
+                self._pending = min(self._pending or created, created)
+            else:
+                self._settled = max(self._settled or created, created)
+        run.save(update_fields=["fetched", "applied", "changed", "unmatched", "skipped"])
 
     def _readable(
         self, batch: Sequence[Listed], run: SyncRun

@@ -142,20 +142,24 @@ def quantities_to_ship(note: ExportNote) -> dict[int, int]:
 
 def note_rows(
     note: ExportNote, quantities: dict[int, int], encoding: str
-) -> tuple[list[dict[str, str]], list[dict[str, Any]]]:
-    """One row per line still to ship, each repeating the order columns; plus the warnings."""
-    order, issues = csv_format.prepare_cells(csv_format.order_cells(note), encoding)
+) -> tuple[list[list[str]], list[dict[str, Any]]]:
+    """One row per line still to ship (cells in HEADER order), each repeating the order
+    columns; plus the warnings."""
+    order, issues = csv_format.prepare_row(
+        csv_format.order_cells(note), csv_format.ORDER_HEADER, encoding
+    )
     rows = []
     for line in note.lines:
         quantity = quantities.get(line.id, 0)
         if quantity <= 0:
             continue
-        product, product_issues = csv_format.prepare_cells(
-            csv_format.product_cells(line, quantity), encoding
+        product, product_issues = csv_format.prepare_row(
+            csv_format.product_cells(line, quantity), csv_format.PRODUCT_HEADER, encoding
         )
-        issues += product_issues
-        rows.append({**order, **product})
-    return rows, [issue.as_dict(note.number) for issue in issues]
+        if product_issues:
+            issues += product_issues
+        rows.append(order + product)
+    return rows, [issue.as_dict(note.number) for issue in issues] if issues else []
 
 
 # --- running an export -----------------------------------------------------------------------
@@ -217,7 +221,7 @@ def _write_rows(export: CsvExport, lease: RowLease, out: IO[bytes]) -> _Outcome:
                 outcome.flush_skipped(export)
         else:
             rows, warnings = note_rows(note, quantities, export.encoding)
-            out.write(encoder.rows(rows))
+            out.write(encoder.lists(rows))
             outcome.rows += len(rows)
             outcome.warnings += warnings
             outcome.exported += 1

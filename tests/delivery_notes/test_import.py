@@ -262,3 +262,25 @@ def test_oversized_file_is_refused(staff_client, brand, monkeypatch):
     assert "larger than 0 MB" in " ".join(response.context["form"].errors["file"])
     with scopes_disabled():
         assert not DeliveryNote.objects.exists()
+
+
+def test_repeated_cells_are_checked_once_but_reported_and_kept_on_every_row(brand):
+    """The parser remembers each (column, text) verdict: a bad value repeated on many rows is
+    still reported on each of them, and equal options on two lines are two separate dicts."""
+    rows = [
+        row("REP-1", item_sku="S", item_options="color=red", item_quantity="x"),
+        row("REP-2", item_sku="S", item_options="color=red", item_quantity="x"),
+        row("REP-3", item_sku="S", item_options="color=red"),
+        row("REP-4", item_sku="S", item_options="color=red"),
+    ]
+    with brand_scope(brand):
+        parsed = csv_import.parse(csv_text(rows))
+    assert [(e.row, e.column) for e in parsed.errors] == [
+        (2, "item_quantity"),
+        (3, "item_quantity"),
+    ]
+    assert parsed.errors[0].message == parsed.errors[1].message
+    with brand_scope(brand):
+        parsed = csv_import.parse(csv_text(rows[2:]))
+    first, second = (draft.lines[0]["options"] for draft in parsed.drafts)
+    assert first == second == {"color": "red"} and first is not second

@@ -341,3 +341,20 @@ def test_purge_deletes_old_files_but_keeps_the_record(brand, staff_member, setti
     assert (old.can_download, old.file_deleted_at is not None) == (False, True)
     assert old.exported_notes == 1
     assert fresh.can_download
+
+
+@pytest.mark.parametrize("encoding", [csv_format.UTF8, csv_format.SHIFT_JIS])
+@pytest.mark.parametrize(
+    "company",
+    ["株式会社サンプル", '=HYPERLINK("x")', "-5", "長" * 31, "Ａ—Ｂ", "🍣 寿司", "@SUM(A1)"],
+)
+def test_the_row_fast_path_gives_what_cell_by_cell_preparation_gives(encoding, company):
+    """`prepare_row` (the export's hot path) quotes, marks and reports exactly as
+    `prepare_cells` does, whether the row takes its fast path or not."""
+    cells = dict.fromkeys(csv_format.ORDER_HEADER, "")
+    cells[csv_format.ORDER_COLUMNS["company"]] = company
+    cells[csv_format.ORDER_COLUMNS["phone"]] = "+81 3-1234-5678"
+    values, issues = csv_format.prepare_row(cells, csv_format.ORDER_HEADER, encoding)
+    prepared, expected = csv_format.prepare_cells(cells, encoding)
+    assert values == [prepared[header] for header in csv_format.ORDER_HEADER]
+    assert issues == expected
