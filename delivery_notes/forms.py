@@ -28,16 +28,19 @@ def _date_input() -> forms.DateInput:
     return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
+def search_field(placeholder: str) -> forms.CharField:
+    """The free-text search box of a list's filter form (the note list, the catalogue's)."""
+    return forms.CharField(
+        label=_("Search"),
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": placeholder}),
+    )
+
+
 class NoteFilterForm(SingleLineFieldsMixin, forms.Form):
     """The list's GET parameters; `delivery_notes.selectors.filter_notes` applies them."""
 
-    q = forms.CharField(
-        label=_("Search"),
-        required=False,
-        widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": _("Number, recipient, order or tracking no.")}
-        ),
-    )
+    q = search_field(_("Number, recipient, order or tracking no."))
     status = forms.MultipleChoiceField(
         label=_("Status"),
         required=False,

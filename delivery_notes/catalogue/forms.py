@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from brands.validators import SingleLineFieldsMixin
 from delivery_notes.catalogue.models import Customer, CustomerAddress, Product
 from delivery_notes.countries import normalize_country_code
-from delivery_notes.forms import clean_currency_code
+from delivery_notes.forms import clean_currency_code, search_field
 from delivery_notes.line_options import format_options, parse_options
 
 PAGE_SIZE = 50
@@ -24,13 +24,7 @@ def _helper(*rows) -> FormHelper:
 
 
 class ProductFilterForm(SingleLineFieldsMixin, forms.Form):
-    q = forms.CharField(
-        label=_("Search"),
-        required=False,
-        widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": _("SKU, style, name or location")}
-        ),
-    )
+    q = search_field(_("SKU, style, name or location"))
     active = forms.ChoiceField(
         label=_("Status"),
         required=False,
@@ -47,13 +41,7 @@ class ProductFilterForm(SingleLineFieldsMixin, forms.Form):
 
 
 class CustomerFilterForm(SingleLineFieldsMixin, forms.Form):
-    q = forms.CharField(
-        label=_("Search"),
-        required=False,
-        widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": _("Code, company, contact, email or phone")}
-        ),
-    )
+    q = search_field(_("Code, company, contact, email or phone"))
 
 
 class ProductForm(SingleLineFieldsMixin, forms.ModelForm):
