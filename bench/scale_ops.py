@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import time
 from datetime import timedelta
 
 from django.db import connection, transaction
@@ -32,7 +33,7 @@ from integrations.models import ConnectionStatus, Integration
 from integrations.records import PlatformShipment
 from integrations.shipandco import export as shipandco_export
 from integrations.shipandco import export_rows
-from integrations.shipandco.models import CsvExport
+from integrations.shipandco.models import CsvExport, CsvExportNote
 from integrations.sync import SyncRunner
 
 TARGET_MS = 0.050
@@ -207,6 +208,43 @@ def _drain(cursor, sql: str) -> None:
             pass
 
 
+def _bookkeeping_limit(export: CsvExport) -> float:
+    """The export's bookkeeping as one statement: the Unshipped notes moved to Shipping requested
+    with their status entries, and an "exported" entry a note; the foreign-key checks Django's
+    deferred constraints would run at COMMIT are run here too (SET CONSTRAINTS ALL IMMEDIATE).
+    Rolled back, then vacuumed, so the export finds the notes as they were."""
+    notes, entries = DeliveryNote._meta.db_table, Activity._meta.db_table
+    columns = ", ".join(ACTIVITY_COLUMNS)
+    sql = f"""
+    WITH selected AS (SELECT note_id FROM {CsvExportNote._meta.db_table} WHERE export_id = %s),
+    moved AS (
+        UPDATE {notes} n SET status = 'shipping_requested', status_changed_at = now(),
+            updated_at = now()
+        FROM selected WHERE n.id = selected.note_id AND n.brand_id = %s
+            AND n.status = 'unshipped' RETURNING n.id),
+    status_entries AS (
+        INSERT INTO {entries} ({columns})
+        SELECT %s, id, now(), %s, 'hakobu', 'status', 'Status changed', '{{}}'::jsonb
+        FROM moved RETURNING 1),
+    export_entries AS (
+        INSERT INTO {entries} ({columns})
+        SELECT %s, note_id, now(), %s, 'hakobu', 'shipandco_export', 'Exported', '{{}}'::jsonb
+        FROM selected RETURNING 1)
+    SELECT (SELECT count(*) FROM moved), (SELECT count(*) FROM export_entries)
+    """  # noqa: S608 (table names from the models)
+    brand, user = export.brand_id, export.created_by_id
+    with transaction.atomic(), connection.cursor() as cursor:
+        start = time.perf_counter()
+        cursor.execute(sql, (export.pk, brand, brand, user, brand, user))
+        moved, logged = cursor.fetchone()
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        elapsed = time.perf_counter() - start
+        transaction.set_rollback(True)
+    assert logged == export.total_notes and moved, (moved, logged)
+    vacuum()
+    return elapsed
+
+
 def export(report: Report, big: BenchBrand, size: dict) -> None:
     Integration.objects.create(
         brand=big.brand,
@@ -217,17 +255,20 @@ def export(report: Report, big: BenchBrand, size: dict) -> None:
     small_export = _new_export(big, size["export_small"])
     small_mem, _done = peak_memory(lambda: _run_export(big, small_export))
     large = _new_export(big, size["export_large"])
+    bookkeeping = _bookkeeping_limit(large)
     with count_queries() as queries, count_queries('UPDATE "shipandco_csvexport"') as progress:
         elapsed, finished = timed(lambda: _run_export(big, large))
-    limit = min(_copy_export_limit(large) for _ in range(2))
+    copy = min(_copy_export_limit(large) for _ in range(2))
+    limit = copy + bookkeeping
     report.add(
         f"Ship&co CSV, {size['export_large']:,} notes",
         f"{elapsed:.2f} s ({finished.row_count:,} rows)",
-        f"COPY TO STDOUT {limit:.2f} s",
+        f"COPY TO STDOUT {copy:.2f} s + bookkeeping {bookkeeping:.2f} s",
         elapsed / limit,
         "≤ 3×",
         elapsed <= 3 * limit,
-        f"{queries[0]} queries, {progress[0]} progress updates",
+        f"{elapsed / copy:.2f}× the COPY alone; {queries[0]} queries, "
+        f"{progress[0]} progress updates",
     )
     again = _new_export(big, size["export_large"])
     large_mem, _done = peak_memory(lambda: _run_export(big, again))
@@ -284,7 +325,8 @@ def _listing(b: BenchBrand, first: int, count: int) -> list[PlatformShipment]:
 
 
 def _writeback_limit(b: BenchBrand, first: int, count: int) -> float:
-    """One SQL statement with the same effect: shipments, their lines, activity, statuses."""
+    """One SQL statement with the same effect: shipments, their lines, activity, statuses;
+    timed to the end of its COMMIT, which runs the deferred foreign-key checks the sync pays."""
     numbers = [b.number(i) for i in range(first, first + count)]
     ids = [f"lim-{b.brand.pk}-{i}" for i in range(first, first + count)]
     tracking = [f"8{b.brand.pk}{i:010d}" for i in range(first, first + count)]
@@ -319,11 +361,11 @@ def _writeback_limit(b: BenchBrand, first: int, count: int) -> float:
         (SELECT count(*) FROM act), (SELECT count(*) FROM moved)
     """
     pk = b.brand.pk
+    start = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
-        start = timezone.now()
         cursor.execute(sql, (numbers, ids, tracking, pk, pk, pk, pk, pk))
         shipped, _lines, _act, moved = cursor.fetchone()
-        elapsed = (timezone.now() - start).total_seconds()
+    elapsed = time.perf_counter() - start  # with the COMMIT (and its foreign-key checks)
     assert shipped == moved == count, (shipped, moved, count)
     return elapsed
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -44,7 +45,11 @@ PRODUCT_COLUMNS = facts.CSV_PRODUCT_COLUMNS
 HEADER: tuple[str, ...] = (*ORDER_COLUMNS.values(), *PRODUCT_COLUMNS.values())
 ORDER_HEADER: tuple[str, ...] = tuple(ORDER_COLUMNS.values())
 PRODUCT_HEADER: tuple[str, ...] = tuple(PRODUCT_COLUMNS.values())
-_FORMULA_FIRST = frozenset("=+-@\t\r")
+_ORDER_KEYS = tuple(ORDER_COLUMNS)
+_PRODUCT_KEYS = tuple(PRODUCT_COLUMNS)
+# A cell (cells joined by NUL) starting with a character `neutralise_formula` looks at.
+_FORMULA_AT_START = re.compile("(?:^|\x00)[=+\\-@\t\r]")
+_LIMITS: dict[tuple[str, ...], tuple[tuple[int, int], ...]] = {}
 
 
 @dataclass(frozen=True)
@@ -86,8 +91,8 @@ def _number(value: Decimal | int) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def order_cells(note: DeliveryNote) -> dict[str, str]:
-    """The order columns of a note (repeated on each of its rows), keyed by CSV header."""
+def order_values(note: DeliveryNote) -> list[str]:
+    """The order columns of a note (repeated on each of its rows), in ORDER_HEADER order."""
     country = note.country_code.strip().upper()
     first, last = split_name(note.recipient_name, country)
     values = {
@@ -106,11 +111,12 @@ def order_cells(note: DeliveryNote) -> dict[str, str]:
         "email": note.email,
         "address2": note.address_line2,
     }
-    return {ORDER_COLUMNS[key]: value.strip() for key, value in values.items()}
+    return [values[key].strip() for key in _ORDER_KEYS]
 
 
-def product_cells(line: DeliveryNoteLine, quantity: int) -> dict[str, str]:
-    """The item columns of one line, for `quantity` pieces (fewer after a partial shipment)."""
+def product_values(line: DeliveryNoteLine, quantity: int) -> list[str]:
+    """The item columns of one line, for `quantity` pieces (fewer after a partial shipment), in
+    PRODUCT_HEADER order."""
     options = line.options_display
     values = {
         "name": f"{line.name} ({options})" if options else line.name,
@@ -122,7 +128,17 @@ def product_cells(line: DeliveryNoteLine, quantity: int) -> dict[str, str]:
         "hs_code": "",
         "origin_country": "",
     }
-    return {PRODUCT_COLUMNS[key]: value.strip() for key, value in values.items()}
+    return [values[key].strip() for key in _PRODUCT_KEYS]
+
+
+def order_cells(note: DeliveryNote) -> dict[str, str]:
+    """`order_values` keyed by CSV header."""
+    return dict(zip(ORDER_HEADER, order_values(note), strict=True))
+
+
+def product_cells(line: DeliveryNoteLine, quantity: int) -> dict[str, str]:
+    """`product_values` keyed by CSV header."""
+    return dict(zip(PRODUCT_HEADER, product_values(line, quantity), strict=True))
 
 
 def prepare_cells(
@@ -145,21 +161,18 @@ def prepare_cells(
 
 
 def prepare_row(
-    cells: Mapping[str, str], headers: tuple[str, ...], encoding: str
+    values: list[str], headers: tuple[str, ...], encoding: str
 ) -> tuple[list[str], list[CellIssue]]:
-    """`prepare_cells`, as a list in `headers` order: the export's hot path. Most rows need
-    nothing but the formula check (on the cells that start like one), so the length limits are
-    checked on the few limited columns and CP932 on the whole row at once; a row with anything
-    to fix or report goes through `prepare_cells` cell by cell (the same result)."""
-    values = [cells.get(header, "") for header in headers]
-    values = [neutralise_formula(v) if v[:1] in _FORMULA_FIRST else v for v in values]
-    clean = all(
-        len(value) <= limit
-        for header, value in zip(headers, values, strict=True)
-        if (limit := facts.CSV_LENGTH_LIMITS.get(header)) is not None
+    """`prepare_cells` for cells given as a list in `headers` order: the export's hot path.
+
+    Most rows need nothing, so the cheap checks run on the whole row at once (one search for a
+    cell starting like a formula, the few limited columns' lengths, CP932 on the joined text);
+    only a row that fails one goes through `prepare_cells` cell by cell (the same result)."""
+    text = "\x00".join(values)
+    clean = not _FORMULA_AT_START.search(text) and all(
+        len(values[index]) <= limit for index, limit in _limits(headers)
     )
     if clean and encoding == SHIFT_JIS:
-        text = "".join(values)
         try:
             text.encode("cp932")
         except UnicodeEncodeError:
@@ -168,8 +181,20 @@ def prepare_row(
             clean = "\u2014" not in text  # the em dash becomes the JIS dash: cell by cell
     if clean:
         return values, []
-    prepared, issues = prepare_cells(cells, encoding)
-    return [prepared.get(header, "") for header in headers], issues
+    prepared, issues = prepare_cells(dict(zip(headers, values, strict=True)), encoding)
+    return [prepared[header] for header in headers], issues
+
+
+def _limits(headers: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
+    """(index, maximum length) of the columns of `headers` that Ship&co limits."""
+    limits = _LIMITS.get(headers)
+    if limits is None:
+        limits = _LIMITS[headers] = tuple(
+            (index, facts.CSV_LENGTH_LIMITS[header])
+            for index, header in enumerate(headers)
+            if header in facts.CSV_LENGTH_LIMITS
+        )
+    return limits
 
 
 class RowEncoder:

@@ -50,6 +50,7 @@ LEASE = timedelta(minutes=10)
 # Progress (and the lease) is saved at most this often; the progress page polls it.
 HEARTBEAT = timedelta(seconds=1)
 PROGRESS_EVERY = 2000  # notes between progress updates (what the progress page polls)
+WRITE_ROWS = 1000  # CSV rows encoded and written at once
 BATCH_SIZE = 500  # ids per `IN (...)` query, well below every database's parameter limit
 
 
@@ -146,7 +147,7 @@ def note_rows(
     """One row per line still to ship (cells in HEADER order), each repeating the order
     columns; plus the warnings."""
     order, issues = csv_format.prepare_row(
-        csv_format.order_cells(note), csv_format.ORDER_HEADER, encoding
+        csv_format.order_values(note), csv_format.ORDER_HEADER, encoding
     )
     rows = []
     for line in note.lines:
@@ -154,7 +155,7 @@ def note_rows(
         if quantity <= 0:
             continue
         product, product_issues = csv_format.prepare_row(
-            csv_format.product_cells(line, quantity), csv_format.PRODUCT_HEADER, encoding
+            csv_format.product_values(line, quantity), csv_format.PRODUCT_HEADER, encoding
         )
         if product_issues:
             issues += product_issues
@@ -210,6 +211,7 @@ def _write_rows(export: CsvExport, lease: RowLease, out: IO[bytes]) -> _Outcome:
     encoder = csv_format.RowEncoder(export.encoding)
     outcome = _Outcome()
     out.write(encoder.header())
+    pending: list[list[str]] = []  # rows encoded and written WRITE_ROWS at a time
     for processed, note in enumerate(_selected_notes(export), start=1):
         reason = skip_reason(note)
         quantities = {} if reason else quantities_to_ship(note)
@@ -221,12 +223,17 @@ def _write_rows(export: CsvExport, lease: RowLease, out: IO[bytes]) -> _Outcome:
                 outcome.flush_skipped(export)
         else:
             rows, warnings = note_rows(note, quantities, export.encoding)
-            out.write(encoder.lists(rows))
+            pending += rows
+            if len(pending) >= WRITE_ROWS:
+                out.write(encoder.lists(pending))
+                pending = []
             outcome.rows += len(rows)
-            outcome.warnings += warnings
+            if warnings:
+                outcome.warnings += warnings
             outcome.exported += 1
         if processed % PROGRESS_EVERY == 0:
             lease.beat(processed_notes=processed)  # at most every HEARTBEAT; LeaseLost if taken
+    out.write(encoder.lists(pending))
     outcome.flush_skipped(export)
     return outcome
 

@@ -50,7 +50,7 @@ class ExportLine:
     id: int
     sku: str
     name: str
-    options: dict
+    options: dict | str  # a dict, or (PostgreSQL, see `_rows`) its JSON text
     quantity: int
     unit_price: Decimal
     weight_grams: int
@@ -58,7 +58,12 @@ class ExportLine:
 
     @property
     def options_display(self) -> str:
-        return ", ".join(f"{k}: {v}" for k, v in (self.options or {}).items())
+        options = self.options
+        if isinstance(options, str):
+            if not options or options == "{}":
+                return ""
+            options = json.loads(options)
+        return ", ".join(f"{k}: {v}" for k, v in (options or {}).items())
 
 
 @dataclass(slots=True, weakref_slot=True)
@@ -128,22 +133,18 @@ def rows_query(export: CsvExport) -> QuerySet:
 def _rows(export: CsvExport) -> Iterator[tuple]:
     """The query's rows, streamed. On PostgreSQL straight from a server-side cursor: psycopg's
     own types (dates, Decimals) are what the CSV needs, and the per-value converters of the ORM
-    cost more than the rest of the export; the options' JSON arrives as text and is decoded
-    only when not empty. Elsewhere through the ORM's iterator."""
+    cost more than the rest of the export; the options' JSON arrives as text, decoded by
+    `ExportLine.options_display` only when not empty. Elsewhere through the ORM's iterator."""
     query = rows_query(export)
     if connection.vendor != "postgresql":
         yield from query.iterator(chunk_size=CHUNK_ROWS)
         return
-    options = len(NOTE_FIELDS) + LINE_FIELDS.index("options")
     sql, params = query.query.sql_with_params()
     # Not in a transaction: progress and the lease are saved (committed) while rows stream.
     with connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
         while chunk := cursor.fetchmany(CHUNK_ROWS):
-            for row in chunk:
-                text = row[options]
-                value = json.loads(text) if text and text != "{}" else {}
-                yield (*row[:options], value, *row[options + 1 :])
+            yield from chunk
 
 
 def selected_notes(export: CsvExport) -> Iterator[ExportNote]:

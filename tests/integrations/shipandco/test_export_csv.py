@@ -354,7 +354,20 @@ def test_the_row_fast_path_gives_what_cell_by_cell_preparation_gives(encoding, c
     cells = dict.fromkeys(csv_format.ORDER_HEADER, "")
     cells[csv_format.ORDER_COLUMNS["company"]] = company
     cells[csv_format.ORDER_COLUMNS["phone"]] = "+81 3-1234-5678"
-    values, issues = csv_format.prepare_row(cells, csv_format.ORDER_HEADER, encoding)
+    row = [cells[header] for header in csv_format.ORDER_HEADER]
+    values, issues = csv_format.prepare_row(row, csv_format.ORDER_HEADER, encoding)
     prepared, expected = csv_format.prepare_cells(cells, encoding)
     assert values == [prepared[header] for header in csv_format.ORDER_HEADER]
     assert issues == expected
+
+
+def test_line_options_follow_the_product_name(brand, staff_member):
+    """Options reach the CSV as "name (key: value, …)" whichever form the database returns
+    them in (PostgreSQL's rows carry the JSON as text, decoded only when not empty)."""
+    note = DeliveryNoteFactory(brand=brand)
+    DeliveryNoteLineFactory(note=note, position=0, name="トート", options={"色": "生成", "size": "L"})
+    DeliveryNoteLineFactory(note=note, position=1, name="器", options={})
+
+    rows = parse(file_bytes(run(brand, staff_member.user, [note])))
+
+    assert [row["ProductName"] for row in rows] == ["トート (色: 生成, size: L)", "器"]
