@@ -5,7 +5,7 @@ from django.db import InterfaceError, OperationalError, transaction
 
 from brands.models import Brand
 from brands.task_base import brand_task
-from delivery_notes import importing
+from delivery_notes import importing, status_tally
 from delivery_notes.documents import jobs as document_jobs
 from delivery_notes.models import DocumentJob
 
@@ -38,3 +38,9 @@ def dispatch_document(job: DocumentJob) -> None:
 def purge_document_files() -> int:
     """Daily: delete bulk-print files past `DOCUMENTS_RETENTION_DAYS` (every brand)."""
     return document_jobs.purge_expired_files()
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def fold_status_tallies() -> int:
+    """Every few minutes: sum the dashboard's status tally rows (every brand; see status_tally)."""
+    return status_tally.fold()

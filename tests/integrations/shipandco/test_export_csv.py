@@ -365,7 +365,9 @@ def test_line_options_follow_the_product_name(brand, staff_member):
     """Options reach the CSV as "name (key: value, …)" whichever form the database returns
     them in (PostgreSQL's rows carry the JSON as text, decoded only when not empty)."""
     note = DeliveryNoteFactory(brand=brand)
-    DeliveryNoteLineFactory(note=note, position=0, name="トート", options={"色": "生成", "size": "L"})
+    DeliveryNoteLineFactory(
+        note=note, position=0, name="トート", options={"色": "生成", "size": "L"}
+    )
     DeliveryNoteLineFactory(note=note, position=1, name="器", options={})
 
     rows = parse(file_bytes(run(brand, staff_member.user, [note])))
