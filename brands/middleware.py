@@ -48,7 +48,8 @@ class BrandScopeMiddleware:
             raise Http404("No such brand.")
         request.brand = membership.brand
         request.membership = membership
-        request.session["last_brand"] = slug
+        if request.session.get("last_brand") != slug:  # else no session write per request
+            request.session["last_brand"] = slug
         with brand_scope(membership.brand), timezone.override(membership.brand.time_zone):
             response = self.get_response(request)
             if hasattr(response, "render") and not getattr(response, "is_rendered", True):

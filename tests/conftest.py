@@ -40,22 +40,29 @@ def viewer_member(brand):
     )
 
 
+def signed_in(client, membership):
+    """Signed in, having used the brand before (the session remembers it as the last one), so
+    a test's first request costs the queries every later one does."""
+    client.force_login(membership.user)
+    session = client.session
+    session["last_brand"] = membership.brand.slug
+    session.save()
+    return client
+
+
 @pytest.fixture
 def viewer_client(client, viewer_member):
-    client.force_login(viewer_member.user)
-    return client
+    return signed_in(client, viewer_member)
 
 
 @pytest.fixture
 def admin_client(client, admin_member):
-    client.force_login(admin_member.user)
-    return client
+    return signed_in(client, admin_member)
 
 
 @pytest.fixture
 def staff_client(client, staff_member):
-    client.force_login(staff_member.user)
-    return client
+    return signed_in(client, staff_member)
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,7 @@ reader's language, and carrier names and suggestions.
 from __future__ import annotations
 
 from django import template
+from django.utils.html import format_html, format_html_join
 
 from delivery_notes import activity, tracking
 from delivery_notes.models import Activity, ShippingStatus
@@ -31,6 +32,39 @@ BADGE_COLORS = {
 @register.filter
 def badge_color(status: str) -> str:
     return BADGE_COLORS.get(status, "secondary")
+
+
+@register.simple_tag
+def status_badge(note) -> str:
+    """A note's status as a coloured badge. A tag, not an included template: the list draws
+    one a row, and an include costs it more than the rest of the row."""
+    return format_html(
+        '<span class="badge status-badge text-bg-{}">{}</span>',
+        badge_color(note.status),
+        note.get_status_display(),
+    )
+
+
+@register.simple_tag
+def tracking_links(shipment) -> str:
+    """A shipment's tracking numbers, each linked to its carrier's tracking page when known."""
+    return format_html_join(
+        ", ",
+        "{}",
+        (
+            (
+                format_html(
+                    '<a class="font-monospace-sm" href="{}" target="_blank" '
+                    'rel="noopener noreferrer">{}</a>',
+                    url,
+                    number,
+                )
+                if url
+                else format_html('<span class="font-monospace-sm">{}</span>', number),
+            )
+            for number, url in shipment.tracking_links
+        ),
+    )
 
 
 @register.filter
