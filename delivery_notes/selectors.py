@@ -22,6 +22,7 @@ from operator import or_
 
 from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import QueryDict
 
 from brands.models import Brand
@@ -43,23 +44,47 @@ from integrations.registry import platforms
 SEARCHED = ("number", "recipient_company", "recipient_name", "order_reference")
 
 
+#: Matches a search reads by id first (see `_search`).
+SEARCH_IDS = 1000
+
+
+def search_matches(q: str) -> QuerySet:
+    """PostgreSQL: the ids of the notes matching `q`, each column matched on its own (each
+    `UPPER(col) LIKE` is served by that column's trigram index, see migration
+    `search_trigram_indexes`), united with UNION ALL (repeats possible): one OR across the
+    columns and a join would make the planner scan the brand."""
+    per_column = [
+        DeliveryNote.objects.filter(**{f"{column}__icontains": q})
+        .order_by()
+        .values_list("pk", flat=True)
+        for column in SEARCHED
+    ]
+    tracking = (
+        Shipment.objects.filter(tracking_search__icontains=q)
+        .order_by()
+        .values_list("note_id", flat=True)
+    )
+    return per_column[0].union(*per_column[1:], tracking, all=True)
+
+
 def _search(q: str) -> Q:
     """Number, recipient, order reference, or any tracking number of the note's shipments.
 
-    On PostgreSQL each column is matched on its own (each `UPPER(col) LIKE` is served by that
-    column's trigram index, see migration `search_trigram_indexes`) and the matches are
-    united: one OR across the columns and a join would make the planner scan the brand. SQLite
-    (development, tests) runs the same matches as a plain OR.
+    On PostgreSQL the matches are read first from the trigram indexes (`search_matches`), up to
+    `SEARCH_IDS`: when that is all of them (most searches find a few notes), the page's count
+    and rows are lookups by id. A search matching more (a word in many names) is instead one
+    condition on each row, which PostgreSQL checks while walking the page's order index,
+    stopping at the page's end and at the capped count: dense matches are found in a few rows.
+    SQLite (development, tests) always takes that second form.
     """
-    per_column = [
-        DeliveryNote.objects.filter(**{f"{column}__icontains": q}).order_by().values("pk")
-        for column in SEARCHED
-    ]
-    tracking = Shipment.objects.filter(tracking_search__icontains=q).order_by().values("note_id")
     if connection.vendor == "postgresql":
-        return Q(pk__in=per_column[0].union(*per_column[1:], tracking))
+        # UNION ALL streams, so the LIMIT stops it early when the matches are many; fewer rows
+        # than the limit means every match was read (repeats included).
+        found = list(search_matches(q)[: SEARCH_IDS + 1])
+        if len(found) <= SEARCH_IDS:  # one array parameter: compiled as fast as one id
+            return Q(pk__in=RawSQL("SELECT unnest(%s::bigint[])", (sorted(set(found)),)))
     return reduce(or_, (Q(**{f"{column}__icontains": q}) for column in SEARCHED)) | Q(
-        pk__in=tracking
+        Exists(Shipment.objects.filter(note=OuterRef("pk"), tracking_search__icontains=q))
     )
 
 

@@ -8,6 +8,7 @@ from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
 from brands.scoping import brand_scope, scopes_disabled
+from delivery_notes import selectors
 from delivery_notes.models import DeliveryNote, ShippingStatus
 from delivery_notes.selectors import filter_notes, selected_notes
 from integrations.shipandco import SHIPANDCO
@@ -61,6 +62,24 @@ def test_search_finds_tracking_number_of_any_shipment(staff_client, brand, other
     ship(note, carrier="dhl", tracking_numbers=["2222222222", "3333333333"], lines={second.pk: 1})
     response = staff_client.get(brand_url("note_list", brand), {"q": "3333333333"})
     assert listed_numbers(response) == ["DN-MULTI"]
+
+
+@pytest.mark.parametrize("read_first", [100, 2], ids=["matches-read-first", "too-many-matches"])
+def test_search_finds_the_same_notes_whether_its_matches_fit_the_first_read(
+    staff_client, brand, other_brand, target, other, monkeypatch, read_first
+):
+    """A search's matches are read by id when they are few, and otherwise become a condition on
+    each row; both forms list the same notes, and never another brand's."""
+    monkeypatch.setattr(selectors, "SEARCH_IDS", read_first)
+    for number, company in [("DN-SHOP-3", "Nara Shop"), ("DN-SHOP-4", "Kyoto shop")]:
+        make_note(brand, number=number, recipient_company=company)
+    make_note(other_brand, number="DN-SHOP-X", recipient_company="Other brand's shop")
+    ship(make_note(brand, number="DN-TRACKED-5"), carrier="dhl", tracking_numbers=["SHOP-77"])
+
+    response = staff_client.get(brand_url("note_list", brand), {"q": "shop", "sort": "number"})
+
+    assert listed_numbers(response) == ["DN-SHOP-3", "DN-SHOP-4", "DN-TARGET-1", "DN-TRACKED-5"]
+    assert response.context["page"].count == 4
 
 
 def test_filters_by_status_and_issue_date(staff_client, brand):
