@@ -9,7 +9,7 @@
   cost what page 1 costs however deep they are. "Last" is the first page of the reversed order.
 
 Every page costs the same few queries: the count, the rows, their shipments (and, on a keyset
-page, the row it starts from).
+page, the row it starts from; with a search, the read of its matches, see `selectors._search`).
 """
 
 from __future__ import annotations

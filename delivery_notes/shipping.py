@@ -30,12 +30,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.db.models import OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from brands.models import User
 from delivery_notes import activity, copying
@@ -342,6 +343,16 @@ def _entry(brand_id: int, item: NewShipment, verb: str, data: dict, now: datetim
         "actor_id": item.actor.pk if item.actor else None,
         "platform": item.platform,
         "verb": verb,
-        "message": activity.render(verb, data),
+        "message": _status_text(data["from"], data["to"], translation.get_language())
+        if verb == "status"
+        else activity.render(verb, data),
         "data": data,
     }
+
+
+@lru_cache(maxsize=128)
+def _status_text(old: str, new: str, language: str | None) -> str:
+    """A status entry's stored text, in the active `language` (part of the cache key): a page
+    of 500 shipments makes a few distinct ones. (Readers see the entry rendered in their own
+    language; this text is the fallback, see `activity`.)"""
+    return activity.render("status", {"from": old, "to": new})

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from delivery_notes.models import DeliveryNote, Shipment
@@ -58,12 +59,19 @@ class PageWriter:
 
     def recorded(self, external_ids: Sequence[str]) -> dict[str, Shipment]:
         """The shipments of this page Hakobu already recorded (one query a page)."""
-        return {
-            shipment.external_id: shipment
-            for shipment in Shipment.objects.filter(
+        return {shipment.external_id: shipment for shipment in self.recorded_query(external_ids)}
+
+    def recorded_query(self, external_ids: Sequence[str]) -> QuerySet[Shipment]:
+        """`external_id <> ''` is spelled out: it is the condition of the unique index on
+        (brand, platform, external_id), which PostgreSQL cannot infer from an IN list of more
+        than 100 values; without it a page of 500 scanned every shipment of the platform."""
+        return (
+            Shipment.objects.filter(
                 platform=self.integration.platform, external_id__in=external_ids
-            ).select_related("note")
-        }
+            )
+            .exclude(external_id="")
+            .select_related("note")
+        )
 
     def apply(self, page: Sequence[tuple[PlatformShipment, Any]]) -> list[Result]:
         """Record the page's new shipments; one Result per item, in page order."""
