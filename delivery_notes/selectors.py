@@ -67,6 +67,18 @@ def search_matches(q: str) -> QuerySet:
     return per_column[0].union(*per_column[1:], tracking, all=True)
 
 
+def _without_parallel_workers(query: QuerySet) -> list:
+    """The query's rows, planned without parallel workers: for a few index scans, starting the
+    workers costs more than they save (2–5 ms a search on a two-CPU host, and CPU taken from
+    the other requests)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET max_parallel_workers_per_gather = 0")
+        try:
+            return list(query)
+        finally:
+            cursor.execute("RESET max_parallel_workers_per_gather")
+
+
 def _search(q: str) -> Q:
     """Number, recipient, order reference, or any tracking number of the note's shipments.
 
@@ -80,7 +92,7 @@ def _search(q: str) -> Q:
     if connection.vendor == "postgresql":
         # UNION ALL streams, so the LIMIT stops it early when the matches are many; fewer rows
         # than the limit means every match was read (repeats included).
-        found = list(search_matches(q)[: SEARCH_IDS + 1])
+        found = _without_parallel_workers(search_matches(q)[: SEARCH_IDS + 1])
         if len(found) <= SEARCH_IDS:  # one array parameter: compiled as fast as one id
             return Q(pk__in=RawSQL("SELECT unnest(%s::bigint[])", (sorted(set(found)),)))
     return reduce(or_, (Q(**{f"{column}__icontains": q}) for column in SEARCHED)) | Q(

@@ -212,3 +212,17 @@ def test_viewer_cannot_bulk_cancel(viewer_client, brand):
     note = make_note(brand)
     response = viewer_client.post(brand_url("note_bulk_cancel", brand), {"selected": [note.pk]})
     assert response.status_code == 403
+
+
+def test_a_search_leaves_the_connection_settings_as_it_found_them(staff_client, brand, target):
+    """The read of a search's matches is planned without parallel workers, for that query only."""
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        before = cursor.fetchone()[0]
+    response = staff_client.get(brand_url("note_list", brand), {"q": "zebra"})
+    assert listed_numbers(response) == ["DN-TARGET-1"]
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone()[0] == before
