@@ -20,8 +20,9 @@ if this holder still has the lease, so a job taken over is never finished twice.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from contextlib import nullcontext
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -156,3 +157,38 @@ class RowLease:
         self.held = None
         logger.warning("lease on %s %s was taken over", self.model.__name__, self.pk)
         raise LeaseLost("the lease was taken over")
+
+
+@dataclass
+class LeasedWork:
+    """What `leased_work` saw: `lost` when another worker took the job over."""
+
+    lost: bool = False
+
+
+@contextmanager
+def leased_work(
+    lease: RowLease,
+    job: str,
+    *,
+    fail: Callable[[], object],
+    retryable: tuple[type[Exception], ...] = (),
+    give_back: Mapping[str, Any] | None = None,
+) -> Iterator[LeasedWork]:
+    """The end of every claimed job, whatever stops it: taken over (`LeaseLost`: logged, the
+    other worker finishes it), an error in `retryable` (the job is given back with `give_back`
+    and the error re-raised for the task's retry), or any other error (logged with its traceback,
+    then `fail()` marks the job failed for its page, rather than leaving it waiting for nobody).
+    `job` names it in the log ("document job 7")."""
+    work = LeasedWork()
+    try:
+        yield work
+    except LeaseLost:
+        logger.warning("%s was taken over by another worker", job)
+        work.lost = True
+    except retryable:
+        lease.release(**(give_back or {}))
+        raise
+    except Exception:
+        logger.exception("%s failed", job)
+        fail()

@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from brands.leases import LeaseLost, RowLease
+from brands.leases import LeaseLost, RowLease, leased_work
 from brands.models import Brand, User
 from delivery_notes import csv_import
 from delivery_notes.csv_import import ImportFileError, RowError
@@ -142,16 +142,14 @@ def run_job(spec: ImportSpec, job_id: int, *, retryable: tuple[type[Exception], 
     claimable = Q(status__in=[ImportJobBase.Status.PENDING, ImportJobBase.Status.RUNNING])
     if not lease.acquire(claimable, status=ImportJobBase.Status.RUNNING, processed_rows=0):
         return
-    try:
+    # Given back still Running, but free: the task's retry claims it again.
+    with leased_work(
+        lease,
+        f"import job {job_id}",
+        retryable=retryable,
+        fail=lambda: _fail(lease, str(NOT_COMPLETED)),
+    ):
         _run_claimed(spec, job_id, lease)
-    except LeaseLost:
-        logger.warning("import job %s was taken over by another worker", job_id)
-    except retryable:
-        lease.release()  # still Running, but free: the task's retry claims it again
-        raise
-    except Exception:
-        logger.exception("import job %s crashed", job_id)
-        _fail(lease, str(NOT_COMPLETED))
 
 
 def _run_claimed(spec: ImportSpec, job_id: int, lease: RowLease) -> None:

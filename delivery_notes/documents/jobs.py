@@ -8,7 +8,6 @@ Call everything here inside the brand's scope.
 
 from __future__ import annotations
 
-import logging
 import tempfile
 import zoneinfo
 from collections.abc import Callable, Sequence
@@ -21,15 +20,13 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from brands.leases import LeaseLost, RowLease
+from brands.leases import RowLease, leased_work
 from brands.models import Brand, User
 from brands.scoping import scopes_disabled
 from delivery_notes.documents.delivery_note import DeliveryNoteOptions, delivery_notes_pdf
 from delivery_notes.documents.picking_list import picking_list_pdf
 from delivery_notes.documents.sources import document_notes
 from delivery_notes.models import DeliveryNote, DocumentJob
-
-logger = logging.getLogger(__name__)
 
 Kind = DocumentJob.Kind
 LEASE = timedelta(minutes=10)  # a worker silent this long is presumed dead
@@ -125,7 +122,16 @@ def run_job(job_id: int, *, retryable: tuple[type[Exception], ...] = ()) -> Docu
         done[0] += 1
         lease.beat(processed_notes=done[0])  # at most every HEARTBEAT; LeaseLost if taken
 
-    try:
+    failed = _("The document could not be built. Please try again.")
+    with leased_work(
+        lease,
+        f"document job {job_id}",
+        retryable=retryable,
+        give_back={"status": DocumentJob.Status.PENDING},
+        fail=lambda: lease.release(
+            status=DocumentJob.Status.FAILED, finished_at=timezone.now(), error=failed
+        ),
+    ) as work:
         with tempfile.TemporaryFile() as out, translation.override(job.language):
             render(job.kind, job.note_ids, job.brand, options, out, on_note_done=progress)
             out.seek(0)
@@ -139,19 +145,8 @@ def run_job(job_id: int, *, retryable: tuple[type[Exception], ...] = ()) -> Docu
         if not finished:
             job.file.delete(save=False)
             return None
-    except LeaseLost:
-        logger.info("document job %s was taken over by another worker", job_id)
+    if work.lost:
         return None
-    except retryable:
-        lease.release(status=DocumentJob.Status.PENDING)
-        raise
-    except Exception:
-        logger.exception("document job %s failed", job_id)
-        lease.release(
-            status=DocumentJob.Status.FAILED,
-            finished_at=timezone.now(),
-            error=_("The document could not be built. Please try again."),
-        )
     job.refresh_from_db()
     return job
 

@@ -16,7 +16,6 @@ shipped notes keep their status: part of them has left, and the sync moves them 
 
 from __future__ import annotations
 
-import logging
 import tempfile
 import zoneinfo
 from collections.abc import Iterable
@@ -31,7 +30,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from brands.leases import LeaseLost, RowLease
+from brands.leases import LeaseLost, RowLease, leased_work
 from brands.models import Brand, User
 from brands.scoping import scopes_disabled
 from delivery_notes import activity
@@ -41,8 +40,6 @@ from integrations.models import ConnectionStatus, Integration
 from integrations.shipandco import SHIPANDCO, csv_format, export_rows
 from integrations.shipandco.export_rows import ExportNote
 from integrations.shipandco.models import CsvExport, CsvExportNote, SkipReason
-
-logger = logging.getLogger(__name__)
 
 ACTIVITY_VERB = "shipandco_export"
 # A worker that stops reporting progress for this long is presumed dead; another may take over.
@@ -281,7 +278,16 @@ def run_export(export_id: int, *, retryable: tuple[type[Exception], ...] = ()) -
         return None
     export = CsvExport.objects.select_related("brand", "created_by").get(pk=export_id)
     CsvExportNote.objects.filter(export=export).exclude(skip_reason="").update(skip_reason="")
-    try:
+    failed = _("The export could not be completed. Please try again.")
+    with leased_work(
+        lease,
+        f"Ship&co export {export_id}",
+        retryable=retryable,
+        give_back={"status": CsvExport.Status.PENDING},
+        fail=lambda: lease.release(
+            status=CsvExport.Status.FAILED, finished_at=timezone.now(), error=failed
+        ),
+    ) as work:
         with tempfile.TemporaryFile() as out:
             outcome = _write_rows(export, lease, out)
             if outcome.exported:
@@ -293,19 +299,8 @@ def run_export(export_id: int, *, retryable: tuple[type[Exception], ...] = ()) -
             if export.file:
                 export.file.delete(save=False)
             raise
-    except LeaseLost:
-        logger.info("Ship&co export %s was taken over by another worker", export_id)
+    if work.lost:
         return None
-    except retryable:
-        lease.release(status=CsvExport.Status.PENDING)
-        raise
-    except Exception:
-        logger.exception("Ship&co export %s failed", export_id)
-        lease.release(
-            status=CsvExport.Status.FAILED,
-            finished_at=timezone.now(),
-            error=_("The export could not be completed. Please try again."),
-        )
     export.refresh_from_db()
     return export
 
