@@ -20,9 +20,9 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from brands import retention
 from brands.leases import RowLease, leased_work
 from brands.models import Brand, User
-from brands.scoping import scopes_disabled
 from delivery_notes.documents.delivery_note import DeliveryNoteOptions, delivery_notes_pdf
 from delivery_notes.documents.picking_list import picking_list_pdf
 from delivery_notes.documents.sources import document_notes
@@ -152,17 +152,5 @@ def run_job(job_id: int, *, retryable: tuple[type[Exception], ...] = ()) -> Docu
 
 
 def purge_expired_files(now: datetime | None = None) -> int:
-    """Delete document files past the retention period, in every brand; the records stay.
-
-    Cross-brand on purpose (the daily beat task), hence `scopes_disabled()`.
-    """
-    now = now or timezone.now()
-    cutoff = now - timedelta(days=settings.DOCUMENTS_RETENTION_DAYS)
-    purged = 0
-    with scopes_disabled():
-        for job in DocumentJob.objects.filter(created_at__lt=cutoff).exclude(file="").iterator():
-            job.file.delete(save=False)
-            job.file_deleted_at = now
-            job.save(update_fields=["file", "file_deleted_at"])
-            purged += 1
-    return purged
+    """Delete document files past the retention period, in every brand; the records stay."""
+    return retention.purge_expired_files(DocumentJob, settings.DOCUMENTS_RETENTION_DAYS, now)

@@ -30,9 +30,9 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from brands import retention
 from brands.leases import LeaseLost, RowLease, leased_work
 from brands.models import Brand, User
-from brands.scoping import scopes_disabled
 from delivery_notes import activity
 from delivery_notes.bulk import log_activities_in, move_notes_in
 from delivery_notes.models import DeliveryNote, ShippingStatus
@@ -326,18 +326,5 @@ def warning_message(warning: dict[str, Any]) -> str:
 
 
 def purge_expired_files(now: datetime | None = None) -> int:
-    """Delete export files past the retention period, in every brand; the records stay.
-
-    Cross-brand on purpose (the daily beat task), hence `scopes_disabled()`.
-    """
-    now = now or timezone.now()
-    cutoff = now - timedelta(days=settings.SHIPANDCO_EXPORT_RETENTION_DAYS)
-    purged = 0
-    with scopes_disabled():
-        expired = CsvExport.objects.filter(created_at__lt=cutoff).exclude(file="")
-        for export in expired.iterator():
-            export.file.delete(save=False)
-            export.file_deleted_at = now
-            export.save(update_fields=["file", "file_deleted_at"])
-            purged += 1
-    return purged
+    """Delete export files past the retention period, in every brand; the records stay."""
+    return retention.purge_expired_files(CsvExport, settings.SHIPANDCO_EXPORT_RETENTION_DAYS, now)
