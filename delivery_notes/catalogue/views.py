@@ -36,6 +36,17 @@ def _can_edit(request: HttpRequest) -> bool:
     return request.membership.has_role(Role.STAFF)
 
 
+def _confirm_delete(request: HttpRequest, item, deleted: str, kind: str) -> HttpResponse:
+    """GET asks (back to the item's page), POST deletes and returns to the `kind`'s list."""
+    slug = request.brand.slug
+    if request.method == "POST":
+        item.delete()
+        messages.success(request, deleted)
+        return redirect(f"{kind}_list", brand_slug=slug)
+    back = reverse(f"{kind}_detail", kwargs={"brand_slug": slug, "pk": item.pk})
+    return render(request, "catalogue/confirm_delete.html", {"object": item, "back_url": back})
+
+
 # --- products ----------------------------------------------------------------------------------
 
 
@@ -95,12 +106,9 @@ def product_edit(request: HttpRequest, brand_slug: str, pk: int) -> HttpResponse
 @role_required(Role.STAFF)
 def product_delete(request: HttpRequest, brand_slug: str, pk: int) -> HttpResponse:
     product = get_object_or_404(Product, pk=pk)
-    if request.method == "POST":
-        product.delete()
-        messages.success(request, _("Product %(sku)s deleted.") % {"sku": product.sku})
-        return redirect("product_list", brand_slug=brand_slug)
-    back = reverse("product_detail", kwargs={"brand_slug": brand_slug, "pk": pk})
-    return render(request, "catalogue/confirm_delete.html", {"object": product, "back_url": back})
+    return _confirm_delete(
+        request, product, _("Product %(sku)s deleted.") % {"sku": product.sku}, "product"
+    )
 
 
 @require_GET
@@ -179,12 +187,9 @@ def customer_edit(request: HttpRequest, brand_slug: str, pk: int) -> HttpRespons
 @role_required(Role.STAFF)
 def customer_delete(request: HttpRequest, brand_slug: str, pk: int) -> HttpResponse:
     customer = get_object_or_404(Customer, pk=pk)
-    if request.method == "POST":
-        customer.delete()
-        messages.success(request, _("Customer %(code)s deleted.") % {"code": customer.code})
-        return redirect("customer_list", brand_slug=brand_slug)
-    back = reverse("customer_detail", kwargs={"brand_slug": brand_slug, "pk": pk})
-    return render(request, "catalogue/confirm_delete.html", {"object": customer, "back_url": back})
+    return _confirm_delete(
+        request, customer, _("Customer %(code)s deleted.") % {"code": customer.code}, "customer"
+    )
 
 
 @require_GET
